@@ -1,0 +1,44 @@
+"""All configuration, read once at the entry point from SOHOA_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_home() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "sohoa"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SOHOA_", extra="ignore")
+
+    home: Path = Field(default_factory=default_home, description="Where the embedded default keeps everything")
+    store: Literal["local"] = "local"
+    index: Literal["sqlite"] = "sqlite"
+    ocr_lang: str = "vie"
+    dpi: int = 300
+    ocr_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    # Documents in flight: more than OCR workers, so a core never waits while a
+    # finished document is being written out.
+    document_workers: int = Field(default_factory=lambda: 2 * (os.cpu_count() or 1) + 1, ge=1)
+    max_pages: int = 1000
+    max_file_mb: int = 2048
+    task_retries: int = 2
+
+    @property
+    def store_root(self) -> Path:
+        return self.home / "store"
+
+    @property
+    def index_path(self) -> Path:
+        return self.home / "index.sqlite3"
+
+    @property
+    def prefect_home(self) -> Path:
+        return self.home / "prefect"

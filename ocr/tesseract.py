@@ -1,0 +1,151 @@
+"""The one module that talks to Tesseract.
+
+Pages go to Tesseract as PGM/PPM files (uncompressed: encoding a noisy
+300-dpi page as PNG cost more than OCR itself here). One Tesseract run gives
+both the words with their boxes (TSV) and an invisible text layer (a
+text-only PDF page) for the searchable copy, so a page is recognised once.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytesseract
+from pytesseract import Output, TesseractError
+
+from ocr.errors import EngineError
+
+# Tesseract's own OpenMP threads made it 6-7x slower on our 2-core machines;
+# we parallelise across pages instead. Child processes inherit this.
+os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    confidence: float  # 0..1
+    left: int
+    top: int
+    width: int
+    height: int
+    block: int
+    paragraph: int
+    line: int
+
+
+@dataclass(frozen=True)
+class Recognition:
+    words: tuple[Word, ...]
+    text: str
+    confidence: float  # character-weighted mean word confidence, 0..1
+    text_layer_pdf: bytes  # one page, invisible text, same size as the image at `dpi`
+
+
+@dataclass(frozen=True)
+class Orientation:
+    rotate_clockwise: int  # degrees that make the page upright: 0, 90, 180, 270
+    confidence: float  # Tesseract's OSD confidence (unbounded, >2 is usable)
+
+
+def _write_image(image: np.ndarray, directory: Path) -> Path:
+    path = directory / ("page.pgm" if image.ndim == 2 else "page.ppm")
+    if not cv2.imwrite(str(path), image):
+        raise EngineError(f"could not write page image to {path}")
+    return path
+
+
+def recognise(image: np.ndarray, *, dpi: int, lang: str, timeout: float) -> Recognition:
+    """OCR one page image (grayscale or BGR uint8)."""
+    with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
+        directory = Path(tmp)
+        source = _write_image(image, directory)
+        base = directory / "out"
+        try:
+            pytesseract.pytesseract.run_tesseract(
+                str(source),
+                str(base),
+                extension="pdf",
+                lang=lang,
+                config=f"--dpi {dpi} -c tessedit_create_tsv=1 -c textonly_pdf=1",
+                timeout=timeout,
+            )
+        except (TesseractError, RuntimeError) as error:  # RuntimeError: pytesseract's timeout
+            raise EngineError(f"tesseract failed: {error}") from error
+        words = parse_tsv(base.with_suffix(".tsv").read_text(encoding="utf-8"))
+        return Recognition(
+            words=words,
+            text=words_to_text(words),
+            confidence=mean_confidence(words),
+            text_layer_pdf=base.with_suffix(".pdf").read_bytes(),
+        )
+
+
+def detect_orientation(image: np.ndarray, *, dpi: int, timeout: float) -> Orientation | None:
+    """Tesseract's orientation guess, or None when the page has too little text to tell."""
+    with tempfile.TemporaryDirectory(prefix="sohoa-osd-") as tmp:
+        source = _write_image(image, Path(tmp))
+        try:
+            osd = pytesseract.image_to_osd(
+                str(source), config=f"--psm 0 --dpi {dpi}", output_type=Output.DICT, timeout=timeout
+            )
+        except TesseractError:
+            return None  # "Too few characters": nothing to orient by
+        except RuntimeError as error:
+            raise EngineError(f"tesseract orientation detection timed out: {error}") from error
+    return Orientation(rotate_clockwise=int(osd["rotate"]) % 360, confidence=float(osd["orientation_conf"]))
+
+
+def parse_tsv(tsv: str) -> tuple[Word, ...]:
+    """Words from Tesseract's TSV, NFC, skipping its empty layout rows."""
+    words = []
+    for row in tsv.splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) < 12 or cells[0] != "5":
+            continue
+        text = unicodedata.normalize("NFC", cells[11]).strip()
+        if not text:
+            continue
+        words.append(
+            Word(
+                text=text,
+                confidence=max(0.0, float(cells[10])) / 100.0,
+                left=int(cells[6]),
+                top=int(cells[7]),
+                width=int(cells[8]),
+                height=int(cells[9]),
+                block=int(cells[2]),
+                paragraph=int(cells[3]),
+                line=int(cells[4]),
+            )
+        )
+    return tuple(words)
+
+
+def words_to_text(words: tuple[Word, ...]) -> str:
+    """Reading-order text: words of a line by spaces, lines by newlines, paragraphs by blank lines."""
+    lines: list[str] = []
+    previous_line = previous_paragraph = None
+    for word in words:
+        line_key = (word.block, word.paragraph, word.line)
+        paragraph_key = (word.block, word.paragraph)
+        if line_key == previous_line:
+            lines[-1] += " " + word.text
+            continue
+        if previous_paragraph is not None and paragraph_key != previous_paragraph:
+            lines.append("")
+        lines.append(word.text)
+        previous_line, previous_paragraph = line_key, paragraph_key
+    return "\n".join(lines)
+
+
+def mean_confidence(words: tuple[Word, ...]) -> float:
+    characters = sum(len(word.text) for word in words)
+    if characters == 0:
+        return 0.0
+    return sum(word.confidence * len(word.text) for word in words) / characters

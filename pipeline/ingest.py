@@ -1,0 +1,236 @@
+"""Ingest one file: the steps a scanned paper goes through, as plain functions.
+
+Checksums first (paperless-ngx's lesson): a file whose bytes already have a
+record is a duplicate before any OCR is spent on it. Then the file is
+recognised from local disk, and only then stored: original, searchable copy,
+words, and last the record, written create-only. The record is the commit
+point, so two processes ingesting the same bytes at once leave exactly one
+record (the loser reports a duplicate), and a crash before it leaves
+nothing that a re-run would not redo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import unicodedata
+from concurrent.futures import Executor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ocr import detect
+from ocr.document import DocumentText, OcrOptions, PageProgress, recognise_document
+from ocr.errors import EmptyFileError, InputFileError, TooLargeError, UnsupportedFileError
+from pipeline import keys
+from pipeline.manifest import Declared
+from search.base import Index
+from storage.base import ObjectExistsError, ObjectStore
+
+INDEXED, DUPLICATE, QUARANTINED = "indexed", "duplicate", "quarantined"
+RECORD_SCHEMA_VERSION = 1
+# Pages read with less confidence than this are flagged for a person to check.
+REVIEW_BELOW_CONFIDENCE = 0.6
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    ocr: OcrOptions = OcrOptions()
+    max_file_bytes: int = 2 * 1024**3
+
+
+@dataclass
+class DocumentResult:
+    source: str
+    status: str
+    id: str | None
+    reason: str | None = None
+    doc_type: str | None = None
+    pages: int = 0
+    needs_review: bool = False
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Services:
+    store: ObjectStore
+    index: Index
+    pool: Executor
+
+
+def sha256_of(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def ingest_file(
+    given: str,
+    path: Path,
+    *,
+    declared: Declared,
+    batch: str,
+    services: Services,
+    options: IngestOptions,
+    progress: PageProgress | None = None,
+) -> DocumentResult:
+    """Raises only what is worth retrying (EngineError, StoreUnavailableError); bad files are quarantined."""
+    try:
+        size = path.stat().st_size
+        sha = sha256_of(path)
+        with path.open("rb") as handle:
+            head = handle.read(detect.SNIFF_BYTES)
+    except OSError as error:
+        reason = f"The file cannot be read ({error.strerror or error}): check it exists and is not locked."
+        return DocumentResult(source=given, status=QUARANTINED, id=None, reason=reason)
+
+    if services.store.exists(keys.record(sha)):
+        return _duplicate(given, sha, services.store)
+    try:
+        media_type = _admit(size, head, options)
+        text = recognise_document(path, media_type, options=options.ocr, pool=services.pool, progress=progress)
+    except InputFileError as error:
+        return quarantine(given, path, sha, error.reason, batch=batch, store=services.store)
+
+    record = build_record(
+        sha=sha, path=path, media_type=media_type, size=size, batch=batch, declared=declared, text=text
+    )
+    store = services.store
+    metadata = {"filename": path.name, "batch": batch}
+    try:
+        store.put_file(keys.original(sha), path, content_type=media_type, metadata=metadata, sha256=sha, overwrite=False)
+    except ObjectExistsError:
+        pass  # same bytes, same key: stored by an earlier, interrupted run or by a concurrent one
+    store.put_bytes(keys.searchable_pdf(sha), text.searchable_pdf, content_type=detect.PDF, metadata=metadata)
+    store.put_bytes(keys.words(sha), _words_json(text), content_type="application/json")
+    try:
+        store.put_bytes(keys.record(sha), encode_record(record), content_type="application/json", overwrite=False)
+    except ObjectExistsError:
+        return _duplicate(given, sha, store)
+    services.index.upsert(record)
+    return DocumentResult(
+        source=given, status=INDEXED, id=sha, doc_type=record["doc_type"],
+        pages=len(record["pages"]), needs_review=record["needs_review"],
+    )
+
+
+def _admit(size: int, head: bytes, options: IngestOptions) -> str:
+    if size == 0:
+        raise EmptyFileError()
+    if size > options.max_file_bytes:
+        raise TooLargeError(
+            f"The file is {size / 1024**2:.0f} MiB, over the {options.max_file_bytes / 1024**2:.0f} MiB limit: "
+            "split it or scan at 300 dpi."
+        )
+    media_type = detect.sniff_media_type(head)
+    if media_type is None:
+        raise UnsupportedFileError(
+            "This is not a PDF, TIFF, JPEG or PNG file (judged by its contents, not its name): "
+            "export or scan it as one of those."
+        )
+    return media_type
+
+
+def _duplicate(given: str, sha: str, store: ObjectStore) -> DocumentResult:
+    record = load_record(store, sha)
+    return DocumentResult(
+        source=given, status=DUPLICATE, id=sha, doc_type=record["doc_type"],
+        pages=len(record["pages"]), needs_review=record["needs_review"],
+    )
+
+
+def quarantine(given: str, path: Path, sha: str, reason: str, *, batch: str, store: ObjectStore) -> DocumentResult:
+    """Keep the bytes and the reason together, away from the records, so nothing is lost."""
+    try:
+        store.put_file(keys.quarantined(sha), path, metadata={"filename": path.name}, sha256=sha, overwrite=False)
+    except ObjectExistsError:
+        pass
+    note = {"id": sha, "source": given, "filename": path.name, "reason": reason, "batch": batch, "at": now_iso()}
+    store.put_bytes(
+        keys.quarantine_note(sha),
+        json.dumps(note, ensure_ascii=False, indent=2).encode("utf-8"),
+        content_type="application/json",
+    )
+    return DocumentResult(source=given, status=QUARANTINED, id=sha, reason=reason)
+
+
+def build_record(
+    *, sha: str, path: Path, media_type: str, size: int, batch: str, declared: Declared, text: DocumentText
+) -> dict:
+    pages = [
+        {
+            "number": page.number,
+            "text": unicodedata.normalize("NFC", page.text),
+            "source": page.source,
+            "confidence": page.confidence,
+            "rotation": page.rotation,
+            "skew_degrees": page.skew_degrees,
+        }
+        for page in text.pages
+    ]
+    needs_review = any(
+        page["source"] == "ocr" and page["text"] and page["confidence"] < REVIEW_BELOW_CONFIDENCE for page in pages
+    )
+    return {
+        "id": sha,
+        "sha256": sha,
+        "schema_version": RECORD_SCHEMA_VERSION,
+        "source": {
+            "filename": unicodedata.normalize("NFC", path.name),
+            "media_type": media_type,
+            "size": size,
+            "batch": batch,
+        },
+        "doc_type": declared.doc_type or "other",
+        "owner_id": declared.owner_id,
+        "dossier_code": declared.dossier_code,
+        "procedure_code": declared.procedure_code,
+        "pages": pages,
+        "fields": {},
+        "needs_review": needs_review,
+        "storage": {
+            "original": keys.original(sha),
+            "searchable_pdf": keys.searchable_pdf(sha),
+            "words": keys.words(sha),
+        },
+        "ingested_at": now_iso(),
+    }
+
+
+def _words_json(text: DocumentText) -> bytes:
+    """Word boxes and confidences per page, kept beside the record for field extraction and review."""
+    pages = [
+        {
+            "number": page.number,
+            "words": [[w.text, round(w.confidence, 3), w.left, w.top, w.width, w.height] for w in page.words],
+        }
+        for page in text.pages
+    ]
+    return json.dumps({"columns": ["text", "confidence", "left", "top", "width", "height"], "pages": pages},
+                      ensure_ascii=False).encode("utf-8")
+
+
+def encode_record(record: dict) -> bytes:
+    return json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def load_record(store: ObjectStore, sha: str) -> dict:
+    return json.loads(store.get_bytes(keys.record(sha)))
+
+
+def set_aside(given: str, path: Path, error: BaseException, *, batch: str, store: ObjectStore) -> DocumentResult:
+    """Quarantine a file whose processing failed for good, so it is reported and kept rather than lost."""
+    reason = (
+        f"Processing failed ({type(error).__name__}: {error}). The file was kept; "
+        "run the batch again later, and report it if it fails again."
+    )
+    try:
+        sha = sha256_of(path)
+    except OSError:
+        return DocumentResult(source=given, status=QUARANTINED, id=None, reason=reason)
+    return quarantine(given, path, sha, reason, batch=batch, store=store)

@@ -1,0 +1,110 @@
+"""The contract every search backend meets, so the pipeline and the CLI never
+depend on which engine (embedded SQLite, Elasticsearch, ...) sits behind it.
+
+The index is a view of the object store: anything in it can be rebuilt with
+`clear()` followed by `upsert_many()` over the stored records, so backends are
+free to keep only what search needs.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar, Protocol, runtime_checkable
+
+# Markers around matched words in `SearchHit.snippet`: guillemets rather than
+# brackets, because brackets occur in administrative text and in OCR noise
+# while guillemets almost never do.
+HIGHLIGHT_OPEN = "«"
+HIGHLIGHT_CLOSE = "»"
+
+
+class SearchIndexError(Exception):
+    """Base of every error a search backend raises, so callers need not know
+    the engine's own exception types."""
+
+    retryable: ClassVar[bool] = False
+
+
+class IndexBusyError(SearchIndexError):
+    """Another writer held the index for longer than the backend waits;
+    trying again later is expected to succeed."""
+
+    retryable = True
+
+
+class InvalidRecordError(SearchIndexError):
+    """The record lacks what indexing needs (an id, a parseable `ingested_at`);
+    retrying the same record cannot help."""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    score: float
+    """Higher is better; only comparable within one result list (0.0 when the
+    query had no words and records are listed newest first)."""
+    snippet: str
+    """About 160 characters of the record's NFC text around the best match,
+    matched words wrapped in `HIGHLIGHT_OPEN` / `HIGHLIGHT_CLOSE`."""
+    doc_type: str
+    owner_id: str | None
+    dossier_code: str | None
+    filename: str
+    ingested_at: str
+    pages: int
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    total: int
+    """Every record matching query and filters, not just this page of hits."""
+    hits: list[SearchHit]
+
+
+@runtime_checkable
+class Index(Protocol):
+    def upsert(self, record: dict) -> None:
+        """Index one record (shape of `specs/record.md`), replacing any
+        earlier version with the same `id`."""
+        ...
+
+    def upsert_many(self, records: Iterable[dict]) -> int:
+        """Index many records atomically (all or none); returns how many."""
+        ...
+
+    def delete(self, record_id: str) -> None:
+        """Forget a record; forgetting an unknown id is not an error."""
+        ...
+
+    def clear(self) -> None:
+        """Forget every record, before `sohoa reindex` rebuilds from the store."""
+        ...
+
+    def count(self) -> int: ...
+
+    def resolve_id(self, prefix: str) -> list[str]:
+        """Ids starting with `prefix` (git-style short ids), at most a few,
+        so a caller can tell a unique prefix from an ambiguous one."""
+        ...
+
+    def search(
+        self,
+        query: str,
+        *,
+        owner_id: str | None = None,
+        doc_type: str | None = None,
+        dossier_code: str | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> SearchResults:
+        """Records whose text holds every word of `query`, ignoring case and
+        diacritics, best first. A query without words lists the records that
+        match the filters, newest first (nothing when there are no filters).
+        `date_from` / `date_to` bound the date of ingestion, inclusive."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,406 @@
+"""The embedded default index: one SQLite file with an FTS5 table.
+
+Diacritics: FTS5's own `remove_diacritics` cannot fold đ to d and cannot rank
+an exact spelling first, so every text is indexed twice, as printed (NFC) and
+`fold()`ed, both split by `unicode61 remove_diacritics 0` (which still folds
+case). Each query chunk must match either spelling. Records matching every
+chunk as spelled come first; bm25, weighted towards the as-printed columns,
+orders the rest. The explicit tier is needed because bm25 gives no weight to
+a word found in more than half the records ("Nguyễn"), so weighting alone
+would not rank "Nguyễn" above "Nguyên" in a real collection. The as-printed
+columns double as the snippet source, so no text is stored a third time.
+
+Concurrency: several ingest workers may write to one file. WAL lets readers
+run alongside a writer, every write takes the lock up front (`BEGIN
+IMMEDIATE`, so no transaction has to upgrade a read lock and fail), and
+`busy_timeout` makes writers queue instead of failing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from os import PathLike
+from types import TracebackType
+from typing import Any
+
+from search.base import IndexBusyError, InvalidRecordError, SearchHit, SearchIndexError, SearchResults
+from search.folding import fold, nfc, tokens
+from search.snippets import make_snippet, query_phrases
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_SECONDS = 30.0
+_RESOLVE_LIMIT = 10
+
+# `text` is the page text, `identifiers` the file name, codes and extracted
+# field values; each has a folded twin.
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    fts_rowid INTEGER PRIMARY KEY,  -- rowid of the record's row in documents_fts
+    id TEXT NOT NULL UNIQUE,
+    doc_type TEXT NOT NULL,
+    owner_id TEXT,
+    dossier_code TEXT,
+    procedure_code TEXT,
+    filename TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,      -- as the record gives it, ISO 8601 with offset
+    ingested_epoch REAL NOT NULL,   -- the same instant, comparable across offsets
+    ingested_date TEXT NOT NULL,    -- date part of ingested_at, YYYY-MM-DD
+    document_date TEXT,             -- fields.date_of_issue, YYYY-MM-DD
+    pages INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_owner ON documents (owner_id, ingested_epoch);
+CREATE INDEX IF NOT EXISTS documents_doc_type ON documents (doc_type, ingested_epoch);
+CREATE INDEX IF NOT EXISTS documents_dossier ON documents (dossier_code, ingested_epoch);
+CREATE INDEX IF NOT EXISTS documents_ingested ON documents (ingested_date, ingested_epoch);
+CREATE INDEX IF NOT EXISTS documents_newest ON documents (ingested_epoch);
+CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5 (
+    text, text_folded, identifiers, identifiers_folded,
+    tokenize = 'unicode61 remove_diacritics 0'
+)
+"""
+
+_EXACT_COLUMNS = "{text identifiers}"
+_FOLDED_COLUMNS = "{text_folded identifiers_folded}"
+# bm25 weights, in column order: as printed counts five times folded.
+_BM25 = "bm25(documents_fts, 5.0, 1.0, 5.0, 1.0)"
+_HIT_COLUMNS = "d.fts_rowid, d.id, d.doc_type, d.owner_id, d.dossier_code, d.filename, d.ingested_at, d.pages"
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A record reduced to what the index keeps."""
+
+    id: str
+    doc_type: str
+    owner_id: str | None
+    dossier_code: str | None
+    procedure_code: str | None
+    filename: str
+    ingested_at: str
+    ingested_epoch: float
+    ingested_date: str
+    document_date: str | None
+    pages: int
+    text: str
+    identifiers: str
+
+    @classmethod
+    def from_record(cls, record: dict) -> _Row:
+        record_id = record.get("id")
+        if not isinstance(record_id, str) or not record_id:
+            raise InvalidRecordError(f"record has no id: {str(record)[:200]}")
+        ingested_at = _text(record.get("ingested_at")) or ""
+        try:
+            instant = datetime.datetime.fromisoformat(ingested_at)
+        except ValueError as error:
+            raise InvalidRecordError(f"record {record_id}: ingested_at {ingested_at!r} is not ISO 8601") from error
+        if instant.tzinfo is None:
+            raise InvalidRecordError(f"record {record_id}: ingested_at {ingested_at!r} has no time zone")
+        fields = record.get("fields") or {}
+        pages = record.get("pages") or []
+        columns = {
+            "doc_type": _text(record.get("doc_type")) or "other",
+            "owner_id": _text(record.get("owner_id")),
+            "dossier_code": _text(record.get("dossier_code")),
+            "procedure_code": _text(record.get("procedure_code")),
+            "filename": _text((record.get("source") or {}).get("filename")) or "",
+        }
+        field_values = [_text(field.get("value")) for field in fields.values() if isinstance(field, dict)]
+        identifiers = dict.fromkeys(value for value in [*columns.values(), *field_values] if value)
+        return cls(
+            id=nfc(record_id),
+            ingested_at=ingested_at,
+            ingested_epoch=instant.timestamp(),
+            ingested_date=instant.date().isoformat(),
+            document_date=_text((fields.get("date_of_issue") or {}).get("value")),
+            pages=len(pages),
+            text="\n\n".join(nfc(page.get("text") or "") for page in pages),
+            identifiers="\n".join(identifiers),
+            **columns,
+        )
+
+
+def _text(value: Any) -> str | None:
+    return nfc(value) if isinstance(value, str) else None
+
+
+def _fts_string(text: str) -> str:
+    """An FTS5 string literal: the tokenizer splits it into a phrase, and no
+    character inside it (quotes, *, -, parentheses, AND, NEAR) is syntax."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _match_expressions(query: str) -> tuple[str, str] | None:
+    """FTS5 expressions for records holding every whitespace-separated chunk
+    of `query` as a phrase in either spelling, and in the spelling typed;
+    None when the query has no word to look for."""
+    chunks = [chunk for chunk in nfc(query).split() if tokens(chunk)]
+    if not chunks:
+        return None
+    exact = [f"{_EXACT_COLUMNS} : {_fts_string(chunk)}" for chunk in chunks]
+    either = [f"({clause} OR {_FOLDED_COLUMNS} : {_fts_string(fold(chunk))})" for clause, chunk in zip(exact, chunks)]
+    return " AND ".join(either), " AND ".join(exact)
+
+
+def _filters(
+    owner_id: str | None,
+    doc_type: str | None,
+    dossier_code: str | None,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+) -> tuple[list[str], list[str]]:
+    conditions: list[str] = []
+    parameters: list[str] = []
+    for condition, value in (
+        ("d.owner_id = ?", owner_id),
+        ("d.doc_type = ?", doc_type),
+        ("d.dossier_code = ?", dossier_code),
+    ):
+        if value is not None:
+            conditions.append(condition)
+            parameters.append(nfc(value))
+    if date_from is not None:
+        conditions.append("d.ingested_date >= ?")
+        parameters.append(date_from.isoformat())
+    if date_to is not None:
+        conditions.append("d.ingested_date <= ?")
+        parameters.append(date_to.isoformat())
+    return conditions, parameters
+
+
+@contextmanager
+def _translated_errors() -> Iterator[None]:
+    """Turn sqlite3's exceptions into the backend-neutral ones, by error code."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        code = getattr(error, "sqlite_errorcode", None)
+        if code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            raise IndexBusyError(f"search index busy: {error}") from error
+        raise SearchIndexError(f"search index: {error}") from error
+
+
+class SqliteIndex:
+    """`search.base.Index` in one SQLite file.
+
+    One connection per instance; a lock makes the instance safe to share
+    between a few threads. Processes each open their own instance.
+    """
+
+    def __init__(self, path: str | PathLike[str]) -> None:
+        self._lock = threading.Lock()
+        with _translated_errors():
+            self._connection = sqlite3.connect(
+                path,
+                timeout=BUSY_TIMEOUT_SECONDS,
+                isolation_level=None,  # transactions are begun explicitly
+                check_same_thread=False,
+            )
+            try:
+                self._connection.row_factory = sqlite3.Row
+                self._connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+                self._connection.execute("PRAGMA journal_mode = WAL")
+                # Durable enough with WAL: a lost last commit is re-indexed from the store.
+                self._connection.execute("PRAGMA synchronous = NORMAL")
+                self._create_schema()
+            except BaseException:
+                self._connection.close()
+                raise
+
+    def _create_schema(self) -> None:
+        with self._transaction("BEGIN IMMEDIATE") as connection:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version not in (0, SCHEMA_VERSION):
+                raise SearchIndexError(
+                    f"search index schema is version {version}, this sohoa reads version {SCHEMA_VERSION}; "
+                    "move the index file aside and run `sohoa reindex`"
+                )
+            for statement in _SCHEMA.split(";"):
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
+        """Callers hold `self._lock`, or are the constructor."""
+        self._connection.execute(begin)
+        try:
+            yield self._connection
+            self._connection.execute("COMMIT")
+        except BaseException:
+            if self._connection.in_transaction:
+                self._connection.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        with self._lock, _translated_errors(), self._transaction("BEGIN IMMEDIATE") as connection:
+            yield connection
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """One snapshot, so a count and the page of hits it describes agree."""
+        with self._lock, _translated_errors(), self._transaction("BEGIN") as connection:
+            yield connection
+
+    def upsert(self, record: dict) -> None:
+        row = _Row.from_record(record)
+        with self._writing() as connection:
+            _replace(connection, row)
+
+    def upsert_many(self, records: Iterable[dict]) -> int:
+        count = 0
+        with self._writing() as connection:
+            for record in records:
+                _replace(connection, _Row.from_record(record))
+                count += 1
+        return count
+
+    def delete(self, record_id: str) -> None:
+        with self._writing() as connection:
+            _remove(connection, nfc(record_id))
+
+    def clear(self) -> None:
+        with self._writing() as connection:
+            connection.execute("DELETE FROM documents_fts")
+            connection.execute("DELETE FROM documents")
+
+    def count(self) -> int:
+        with self._reading() as connection:
+            return connection.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def resolve_id(self, prefix: str) -> list[str]:
+        prefix = nfc(prefix)
+        if not prefix:
+            return []
+        with self._reading() as connection:
+            # A range rather than LIKE, which would treat _ and % as wildcards
+            # and ignore case.
+            rows = connection.execute(
+                "SELECT id FROM documents WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+                (prefix, prefix + chr(0x10FFFF), _RESOLVE_LIMIT),
+            ).fetchall()
+        return [row["id"] for row in rows]
+
+    def search(
+        self,
+        query: str,
+        *,
+        owner_id: str | None = None,
+        doc_type: str | None = None,
+        dossier_code: str | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> SearchResults:
+        """Score: 1 when the record holds every chunk as spelled, plus bm25
+        relevance squashed into [0, 1), so ordering by score is the ordering
+        described in the module docstring. 0.0 when listing without a query."""
+        conditions, parameters = _filters(owner_id, doc_type, dossier_code, date_from, date_to)
+        expressions = _match_expressions(query)
+        if expressions is None and not conditions:
+            return SearchResults(total=0, hits=[])
+        if expressions is None:
+            where = " AND ".join(conditions)
+            count_sql = f"SELECT count(*) FROM documents d WHERE {where}"
+            page_sql = (
+                f"SELECT {_HIT_COLUMNS}, 0.0 AS score FROM documents d WHERE {where}"
+                " ORDER BY d.ingested_epoch DESC, d.id LIMIT ? OFFSET ?"
+            )
+            count_arguments: list[Any] = parameters
+            page_arguments: list[Any] = parameters
+        else:
+            either, exact = expressions
+            joined = "documents_fts JOIN documents d ON d.fts_rowid = documents_fts.rowid"
+            where = " AND ".join(["documents_fts MATCH ?", *conditions])
+            count_sql = f"SELECT count(*) FROM {joined} WHERE {where}"
+            page_sql = (
+                f"SELECT {_HIT_COLUMNS},"
+                " (documents_fts.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?))"
+                f" + (-{_BM25}) / (1.0 - {_BM25}) AS score"
+                f" FROM {joined} WHERE {where}"
+                " ORDER BY score DESC, d.ingested_epoch DESC, d.id LIMIT ? OFFSET ?"
+            )
+            count_arguments = [either, *parameters]
+            page_arguments = [exact, either, *parameters]
+        with self._reading() as connection:
+            total = connection.execute(count_sql, count_arguments).fetchone()[0]
+            rows = connection.execute(page_sql, [*page_arguments, max(0, limit), max(0, offset)]).fetchall()
+            texts = _texts(connection, [row["fts_rowid"] for row in rows])
+        phrases = query_phrases(query)
+        return SearchResults(
+            total=total,
+            hits=[
+                SearchHit(
+                    id=row["id"],
+                    score=float(row["score"]),
+                    snippet=make_snippet(texts[row["fts_rowid"]], phrases),
+                    doc_type=row["doc_type"],
+                    owner_id=row["owner_id"],
+                    dossier_code=row["dossier_code"],
+                    filename=row["filename"],
+                    ingested_at=row["ingested_at"],
+                    pages=row["pages"],
+                )
+                for row in rows
+            ],
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+
+    def __enter__(self) -> SqliteIndex:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def _replace(connection: sqlite3.Connection, row: _Row) -> None:
+    _remove(connection, row.id)
+    cursor = connection.execute(
+        "INSERT INTO documents (id, doc_type, owner_id, dossier_code, procedure_code, filename, ingested_at,"
+        " ingested_epoch, ingested_date, document_date, pages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            row.id,
+            row.doc_type,
+            row.owner_id,
+            row.dossier_code,
+            row.procedure_code,
+            row.filename,
+            row.ingested_at,
+            row.ingested_epoch,
+            row.ingested_date,
+            row.document_date,
+            row.pages,
+        ),
+    )
+    connection.execute(
+        "INSERT INTO documents_fts (rowid, text, text_folded, identifiers, identifiers_folded) VALUES (?, ?, ?, ?, ?)",
+        (cursor.lastrowid, row.text, fold(row.text), row.identifiers, fold(row.identifiers)),
+    )
+
+
+def _remove(connection: sqlite3.Connection, record_id: str) -> None:
+    found = connection.execute("SELECT fts_rowid FROM documents WHERE id = ?", (record_id,)).fetchone()
+    if found is not None:
+        connection.execute("DELETE FROM documents_fts WHERE rowid = ?", (found["fts_rowid"],))
+        connection.execute("DELETE FROM documents WHERE fts_rowid = ?", (found["fts_rowid"],))
+
+
+def _texts(connection: sqlite3.Connection, fts_rowids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """Fetched for the page of hits only: sorting every match with its text
+    attached would read the whole text of every match."""
+    placeholders = ", ".join("?" * len(fts_rowids))
+    rows = connection.execute(
+        f"SELECT rowid, text, identifiers FROM documents_fts WHERE rowid IN ({placeholders})", fts_rowids
+    )
+    return {row["rowid"]: (row["text"], row["identifiers"]) for row in rows}
