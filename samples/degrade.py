@@ -96,7 +96,7 @@ def uneven_lighting(image: np.ndarray, strength: float, seed: int) -> np.ndarray
     vignette = (xs ** 2 + ys ** 2) * 2
     shade = 0.6 * tilt + 0.4 * vignette
     shade = (shade - shade.min()) / max(float(shade.max() - shade.min()), 1e-6)
-    field = cv2.resize(1.0 - strength * shade, (width, height), interpolation=cv2.INTER_CUBIC)
+    field = cv2.resize(1.0 - strength * shade, (width, height), interpolation=cv2.INTER_LINEAR)
     return np.clip(image.astype(np.float32) * field, 0, 255).astype(np.uint8)
 
 

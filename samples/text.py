@@ -257,7 +257,7 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "Phí, lệ phí được nộp theo quy định và được ghi nhận trên biên lai điện tử.",
         "Thông tin cá nhân của công dân được bảo vệ theo quy định về bảo vệ dữ liệu cá nhân.",
         "Kết quả giải quyết được trả trực tiếp hoặc qua dịch vụ bưu chính công ích theo đăng ký của công dân.",
-        "Cán bộ tiếp nhận đã kiểm tra tính đầy đủ và hợp lệ của thành phần hồ sơ.",
+        "Cán bộ tiếp nhận đã kiểm tra kỹ tính đầy đủ và hợp lệ của thành phần hồ sơ.",
         "Trong quá trình giải quyết, nếu cần bổ sung thông tin, cơ quan sẽ liên hệ qua số điện thoại đã đăng ký.",
         "Hồ sơ được giải quyết trong thời hạn {days} ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ.",
         "Giấy tờ đã số hóa được lưu trong kho dữ liệu và được tái sử dụng khi công dân thực hiện thủ tục khác.",

@@ -29,11 +29,11 @@ import fcntl
 import hashlib
 import json
 import os
-import stat
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from stat import S_ISREG
 from typing import BinaryIO
 
 from storage.base import (
@@ -106,7 +106,7 @@ class LocalObjectStore:
             st = os.stat(self.root / key)
         except _MISSING as exc:
             raise ObjectNotFoundError(f"no object {key!r}") from exc
-        if not stat.S_ISREG(st.st_mode):
+        if not S_ISREG(st.st_mode):
             raise ObjectNotFoundError(f"no object {key!r}")
         return self._info(key, st)
 
@@ -224,7 +224,7 @@ class LocalObjectStore:
                 ]
         except _MISSING:
             return
-        entries.sort(key=lambda entry: entry.name)
+        entries.sort(key=lambda entry: entry.name + "/" if entry.is_dir(follow_symlinks=False) else entry.name)
         for entry in entries:
             key = key_prefix + entry.name
             if entry.is_dir(follow_symlinks=False):

@@ -11,7 +11,6 @@ import hashlib
 import multiprocessing
 import os
 import urllib.request
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
@@ -33,9 +32,14 @@ from storage.local import LocalObjectStore
 HOLDER = {"họ-và-tên": "Nguyễn Thị Ánh Tuyết", "nơi-thường-trú": "Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh"}
 
 
-@pytest.fixture(params=["local"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ObjectStore]:
-    yield LocalObjectStore(tmp_path / "store")
+def local_store(tmp_path: Path) -> ObjectStore:
+    return LocalObjectStore(tmp_path / "store")
+
+
+@pytest.fixture(params=[pytest.param(local_store, id="local")])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
+    """A fresh, empty store of each backend; e.g. add pytest.param(s3_store, id="s3", marks=pytest.mark.s3)."""
+    return request.param(tmp_path)
 
 
 def sha(data: bytes) -> str:
@@ -167,14 +171,14 @@ def test_create_only_succeeds_on_a_free_key(store: ObjectStore) -> None:
 
 def _attempt(
     store: ObjectStore,
-    keys: list[str],
+    contested: list[str],
     writer: int,
     overwrite: bool,
     barrier: Barrier,
     results: Queue[tuple[str, int, str]],
 ) -> None:
     """One racer: every racer starts each key together, to make the collision as tight as we can."""
-    for key in keys:
+    for key in contested:
         barrier.wait(timeout=60)
         try:
             store.put_bytes(key, f"writer {writer}".encode(), metadata={"writer": str(writer)}, overwrite=overwrite)
@@ -184,17 +188,18 @@ def _attempt(
             results.put((key, writer, "stored"))
 
 
-def race(store: ObjectStore, keys: list[str], overwrite: bool, writers: int = 8) -> list[tuple[str, int, str]]:
+def race(store: ObjectStore, contested: list[str], overwrite: bool, writers: int = 8) -> list[tuple[str, int, str]]:
+    """Race `writers` spawned processes for each key; spawned, not forked, so each rebuilds the store as a worker would."""
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(writers)
     results = context.Queue()
     processes = [
-        context.Process(target=_attempt, args=(store, keys, writer, overwrite, barrier, results))
+        context.Process(target=_attempt, args=(store, contested, writer, overwrite, barrier, results))
         for writer in range(writers)
     ]
     for process in processes:
         process.start()
-    outcomes = [results.get(timeout=120) for _ in range(writers * len(keys))]
+    outcomes = [results.get(timeout=120) for _ in range(writers * len(contested))]
     for process in processes:
         process.join(timeout=60)
         assert process.exitcode == 0

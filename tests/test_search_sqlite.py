@@ -1,0 +1,505 @@
+import datetime
+import multiprocessing
+import sqlite3
+import threading
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from search.base import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, Index, InvalidRecordError, SearchIndexError
+from search.sqlite import SCHEMA_VERSION, SqliteIndex
+
+FILLER = (
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Giấy tiếp nhận hồ sơ và hẹn trả kết quả. Bộ phận tiếp nhận và trả kết quả đã nhận hồ sơ của công dân."
+)
+
+
+def make_record(
+    record_id: str,
+    *pages: str,
+    doc_type: str = "application_form",
+    owner_id: str | None = None,
+    dossier_code: str | None = None,
+    procedure_code: str | None = None,
+    filename: str | None = None,
+    fields: dict[str, Any] | None = None,
+    ingested_at: str = "2024-03-12T09:30:00+07:00",
+) -> dict:
+    """A record shaped as in specs/record.md."""
+    record = {
+        "id": record_id,
+        "sha256": record_id.ljust(64, "0"),
+        "source": {
+            "filename": filename or f"{record_id}.pdf",
+            "media_type": "application/pdf",
+            "size": 1234,
+            "batch": "test",
+        },
+        "doc_type": doc_type,
+        "owner_id": owner_id,
+        "dossier_code": dossier_code,
+        "pages": [
+            {"number": number, "text": text, "source": "ocr", "confidence": 0.9, "rotation": 0, "skew_degrees": 0.0}
+            for number, text in enumerate(pages or (FILLER,), start=1)
+        ],
+        "fields": {
+            key: {"value": value, "confidence": 0.9, "page": 1, "valid": True, "issues": []}
+            for key, value in (fields or {}).items()
+        },
+        "needs_review": False,
+        "storage": {"original": f"originals/{record_id}", "searchable_pdf": f"pdf/{record_id}"},
+        "ingested_at": ingested_at,
+    }
+    if procedure_code is not None:
+        record["procedure_code"] = procedure_code
+    return record
+
+
+def fillers(count: int) -> list[dict]:
+    """Records that match none of the names used below, so that bm25 sees a
+    collection rather than two documents."""
+    return [make_record(f"filler{number:03d}", f"{FILLER} Người nộp: Phạm Thị Lan {number}") for number in range(count)]
+
+
+def ids(index: Index, query: str, **filters: Any) -> list[str]:
+    return [hit.id for hit in index.search(query, limit=100, **filters).hits]
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[SqliteIndex]:
+    with SqliteIndex(tmp_path / "index.sqlite") as opened:
+        yield opened
+
+
+def test_sqlite_index_meets_the_index_protocol(index: SqliteIndex) -> None:
+    assert isinstance(index, Index)
+
+
+@pytest.mark.parametrize("query", ["nguyen van duc", "Nguyễn Văn Đức", "NGUYEN VAN DUC", "nguyễn văn đức"])
+def test_finds_a_name_with_or_without_diacritics(index: SqliteIndex, query: str) -> None:
+    index.upsert_many([make_record("duc", f"{FILLER}\nHọ và tên: Nguyễn Văn Đức"), *fillers(5)])
+    assert ids(index, query) == ["duc"]
+
+
+def test_finds_a_name_printed_in_capitals(index: SqliteIndex) -> None:
+    index.upsert_many([make_record("caps", "HỌ VÀ TÊN: NGUYỄN VĂN ĐỨC"), *fillers(5)])
+    assert ids(index, "nguyen van duc") == ["caps"]
+
+
+def test_decomposed_text_is_found_and_returned_composed(index: SqliteIndex) -> None:
+    index.upsert(make_record("nfd", unicodedata.normalize("NFD", "Họ và tên: Trần Thị Hường")))
+    results = index.search(unicodedata.normalize("NFD", "Hường"))
+    assert [hit.id for hit in results.hits] == ["nfd"]
+    assert f"{HIGHLIGHT_OPEN}Hường{HIGHLIGHT_CLOSE}" in results.hits[0].snippet
+    assert unicodedata.is_normalized("NFC", results.hits[0].snippet)
+
+
+def test_every_word_of_the_query_must_match(index: SqliteIndex) -> None:
+    index.upsert(make_record("duc", "Họ và tên: Nguyễn Văn Đức"))
+    assert ids(index, "nguyen van an") == []
+
+
+def test_exact_spelling_ranks_above_a_match_only_after_folding(index: SqliteIndex) -> None:
+    index.upsert_many(
+        [
+            make_record("a", "Họ và tên: Lê Minh Đức", ingested_at="2024-03-01T08:00:00+07:00"),
+            # Newer, so recency alone would put it first.
+            make_record("b", "Họ và tên: Lê Minh Đục", ingested_at="2024-03-02T08:00:00+07:00"),
+            *fillers(8),
+        ]
+    )
+    assert ids(index, "Đức") == ["a", "b"]
+    assert ids(index, "Đục") == ["b", "a"]
+    assert sorted(ids(index, "duc")) == ["a", "b"]
+
+
+def test_exact_spelling_ranks_first_even_for_a_word_most_records_contain(index: SqliteIndex) -> None:
+    common = [make_record(f"nguyen{number}", f"Họ và tên: Nguyễn Thị Hoa {number}") for number in range(6)]
+    rare = make_record("nguyen-without-tilde", "Họ và tên: Nguyên Thị Hoa", ingested_at="2025-01-01T08:00:00+07:00")
+    index.upsert_many([*common, rare])
+    assert ids(index, "Nguyễn")[:6] == sorted(ids(index, "Nguyễn")[:6]) != []
+    assert "nguyen-without-tilde" not in ids(index, "Nguyễn")[:6]
+    assert ids(index, "Nguyên")[0] == "nguyen-without-tilde"
+    assert len(ids(index, "nguyen")) == 7
+
+
+def test_scores_follow_the_order_of_hits(index: SqliteIndex) -> None:
+    index.upsert_many(
+        [make_record("a", "Lê Minh Đức, Lê Minh Đức"), make_record("b", "Lê Minh Đục"), *fillers(8)]
+    )
+    scores = [hit.score for hit in index.search("Đức").hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_dossier_code_matches_as_a_phrase(index: SqliteIndex) -> None:
+    index.upsert_many(
+        [
+            make_record("receipt", f"{FILLER}\nMã hồ sơ: 000.00.31.H57-221010-0001"),
+            make_record("next", f"{FILLER}\nMã hồ sơ: 000.00.31.H57-221010-0002"),
+            make_record("scattered", "Số 0001 ngày 221010, phòng 31 tầng 00 khu H57, mã 000"),
+        ]
+    )
+    assert ids(index, "000.00.31.H57-221010-0001") == ["receipt"]
+    assert sorted(ids(index, "000.00.31.h57-221010")) == ["next", "receipt"]
+
+
+def test_id_numbers_and_dates_match_as_phrases(index: SqliteIndex) -> None:
+    index.upsert_many(
+        [
+            make_record("card", "Số định danh cá nhân: 079203001234\nNgày cấp: 12/03/2024"),
+            make_record("other", "Số 12, tổ 03, năm 2024; số 079203001235"),
+        ]
+    )
+    assert ids(index, "079203001234") == ["card"]
+    assert ids(index, "12/03/2024") == ["card"]
+
+
+def test_identifiers_and_extracted_fields_are_searchable(index: SqliteIndex) -> None:
+    index.upsert_many(
+        [
+            make_record(
+                "receipt",
+                "Text where OCR lost the name: Ng yn V n",
+                doc_type="dossier_receipt",
+                owner_id="079203001234",
+                dossier_code="H56.14-240823-0001",
+                procedure_code="1.001612",
+                filename="bien_nhan_ho_so.pdf",
+                fields={"full_name": "Võ Thị Sáu", "area_m2": 12.5, "date_of_return": None},
+            ),
+            *fillers(3),
+        ]
+    )
+    for query in ["vo thi sau", "079203001234", "H56.14-240823-0001", "1.001612", "bien_nhan_ho_so.pdf", "receipt"]:
+        assert ids(index, query) == ["receipt"], query
+
+
+def test_hits_carry_the_records_metadata(index: SqliteIndex) -> None:
+    index.upsert(
+        make_record(
+            "meta",
+            "Trang một: Phan Văn Khải",
+            "Trang hai",
+            doc_type="birth_certificate",
+            owner_id="001099000111",
+            dossier_code="H56.14-240823-0002",
+            filename="khai sinh.pdf",
+            ingested_at="2024-08-23T10:15:00+07:00",
+        )
+    )
+    [hit] = index.search("khai").hits
+    assert (hit.id, hit.doc_type, hit.owner_id, hit.dossier_code, hit.filename, hit.ingested_at, hit.pages) == (
+        "meta",
+        "birth_certificate",
+        "001099000111",
+        "H56.14-240823-0002",
+        "khai sinh.pdf",
+        "2024-08-23T10:15:00+07:00",
+        2,
+    )
+
+
+def test_snippet_shows_the_original_words_around_the_match_highlighted(index: SqliteIndex) -> None:
+    before = "Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014 và các văn bản hướng dẫn thi hành. " * 5
+    after = " Nơi thường trú: phường Bến Nghé, Thành phố Hồ Chí Minh. Ghi chú: không." * 5
+    index.upsert(make_record("long", f"{before}Họ và tên người yêu cầu: ĐỖ THỊ HẰNG, sinh năm 1990.{after}"))
+    [hit] = index.search("do thi hang").hits
+    assert f"{HIGHLIGHT_OPEN}ĐỖ{HIGHLIGHT_CLOSE} {HIGHLIGHT_OPEN}THỊ{HIGHLIGHT_CLOSE}" in hit.snippet
+    assert f"{HIGHLIGHT_OPEN}HẰNG{HIGHLIGHT_CLOSE}" in hit.snippet
+    assert hit.snippet.startswith("…") and hit.snippet.endswith("…")
+    assert 120 <= len(hit.snippet.replace(HIGHLIGHT_OPEN, "").replace(HIGHLIGHT_CLOSE, "")) <= 170
+
+
+def test_snippet_highlights_a_whole_phrase(index: SqliteIndex) -> None:
+    index.upsert(make_record("receipt", "Mã hồ sơ: 000.00.31.H57-221010-0001 (bản chính)"))
+    [hit] = index.search("000.00.31.H57-221010-0001").hits
+    assert f"{HIGHLIGHT_OPEN}000.00.31.H57-221010-0001{HIGHLIGHT_CLOSE}" in hit.snippet
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '""',
+        '"Đức',
+        "(",
+        ")",
+        "*",
+        "-",
+        "^",
+        ":",
+        "+",
+        "{}",
+        "AND",
+        "OR",
+        "NOT",
+        "NEAR",
+        "NEAR(đức hà)",
+        'đức" OR "hà',
+        "đức*",
+        "-đức",
+        "text : đức",
+        "{text_folded} : duc",
+        "đức AND NOT hà",
+        "'; DROP TABLE documents; --",
+        "\\",
+        "\x00",
+    ],
+)
+def test_hostile_queries_never_fail(index: SqliteIndex, query: str) -> None:
+    index.upsert_many([make_record("duc", "Họ và tên: Hoàng Đức Hà"), *fillers(2)])
+    assert ids(index, query) in ([], ["duc"])
+    assert index.count() == 3
+
+
+@pytest.mark.parametrize("query", ['"Đức', "đức*", "-đức", "(đức)", "(Đức,", "^đức", "{đức}", "đức:", "'đức'"])
+def test_punctuation_around_a_word_is_ignored(index: SqliteIndex, query: str) -> None:
+    index.upsert_many([make_record("duc", "Họ và tên: Hoàng Đức Hà"), *fillers(2)])
+    assert ids(index, query) == ["duc"]
+
+
+def test_operator_words_are_searched_as_words(index: SqliteIndex) -> None:
+    index.upsert_many([make_record("english", "Terms AND conditions, NOT NEAR here"), *fillers(2)])
+    assert ids(index, "AND") == ["english"]
+    assert ids(index, "not near") == ["english"]
+
+
+def test_a_query_without_words_finds_nothing(index: SqliteIndex) -> None:
+    index.upsert_many(fillers(3))
+    for query in ["", "   ", "...", "-- / ()", '"*"']:
+        results = index.search(query)
+        assert (results.total, results.hits) == (0, [])
+
+
+def test_a_query_without_words_lists_what_the_filters_match_newest_first(index: SqliteIndex) -> None:
+    index.upsert_many(
+        [
+            make_record("old", owner_id="079203001234", ingested_at="2024-03-12T10:00:00+07:00"),  # 03:00 UTC
+            make_record("new", owner_id="079203001234", ingested_at="2024-03-12T05:00:00+00:00"),  # 05:00 UTC
+            make_record("newest", owner_id="079203001234", ingested_at="2024-03-13T08:00:00+07:00"),
+            make_record("someone-else", owner_id="001099000111"),
+        ]
+    )
+    for query in ["", "()"]:
+        results = index.search(query, owner_id="079203001234")
+        assert results.total == 3
+        assert [hit.id for hit in results.hits] == ["newest", "new", "old"]
+        assert all(hit.snippet.startswith("CỘNG HÒA") for hit in results.hits)
+
+
+def test_filter_by_owner(index: SqliteIndex) -> None:
+    index.upsert_many(
+        [
+            make_record("mine", "Nguyễn Văn Bình", owner_id="079203001234"),
+            make_record("theirs", "Nguyễn Văn Bình", owner_id="001099000111"),
+            make_record("nobody", "Nguyễn Văn Bình"),
+        ]
+    )
+    assert ids(index, "binh", owner_id="079203001234") == ["mine"]
+
+
+def test_filter_by_doc_type(index: SqliteIndex) -> None:
+    index.upsert_many(
+        [
+            make_record("card", "Nguyễn Văn Bình", doc_type="cccd"),
+            make_record("birth", "Nguyễn Văn Bình", doc_type="birth_certificate"),
+        ]
+    )
+    assert ids(index, "binh", doc_type="cccd") == ["card"]
+    assert ids(index, "", doc_type="birth_certificate") == ["birth"]
+
+
+def test_filter_by_dossier_code(index: SqliteIndex) -> None:
+    index.upsert_many(
+        [
+            make_record("one", "Nguyễn Văn Bình", dossier_code="H56.14-240823-0001"),
+            make_record("two", "Nguyễn Văn Bình", dossier_code="H56.14-240823-0002"),
+        ]
+    )
+    assert ids(index, "binh", dossier_code="H56.14-240823-0002") == ["two"]
+    assert ids(index, "", dossier_code="H56.14-240823") == []
+
+
+def test_filter_by_ingestion_date_uses_the_date_as_recorded_and_is_inclusive(index: SqliteIndex) -> None:
+    index.upsert_many(
+        [
+            make_record("11th", "Bình", ingested_at="2024-03-11T23:59:00+07:00"),
+            # 18:00 UTC on the 12th, but the 13th where it was ingested.
+            make_record("13th", "Bình", ingested_at="2024-03-13T01:00:00+07:00"),
+            make_record("14th", "Bình", ingested_at="2024-03-14T00:00:00+07:00"),
+        ]
+    )
+    march = datetime.date(2024, 3, 1)
+    assert ids(index, "binh", date_from=datetime.date(2024, 3, 13)) == ["14th", "13th"]
+    assert ids(index, "binh", date_to=datetime.date(2024, 3, 13)) == ["13th", "11th"]
+    assert ids(index, "", date_from=datetime.date(2024, 3, 13), date_to=datetime.date(2024, 3, 13)) == ["13th"]
+    assert ids(index, "", date_from=march, date_to=datetime.date(2024, 3, 12)) == ["11th"]
+
+
+def test_filters_combine(index: SqliteIndex) -> None:
+    index.upsert_many(
+        [
+            make_record("match", "Bình", owner_id="079203001234", doc_type="cccd"),
+            make_record("wrong-type", "Bình", owner_id="079203001234", doc_type="cmnd"),
+            make_record("wrong-owner", "Bình", owner_id="001099000111", doc_type="cccd"),
+        ]
+    )
+    assert ids(index, "binh", owner_id="079203001234", doc_type="cccd") == ["match"]
+
+
+def test_pages_of_results_cover_every_hit_once_and_report_the_total(index: SqliteIndex) -> None:
+    index.upsert_many(
+        [make_record(f"r{number:02d}", f"Phiếu số {number}: Nguyễn Thị Mai") for number in range(25)] + fillers(5)
+    )
+    pages = [index.search("mai", limit=10, offset=offset) for offset in (0, 10, 20, 30)]
+    assert [page.total for page in pages] == [25, 25, 25, 25]
+    assert [len(page.hits) for page in pages] == [10, 10, 5, 0]
+    found = [hit.id for page in pages for hit in page.hits]
+    assert sorted(found) == [f"r{number:02d}" for number in range(25)]
+
+    listed = [index.search("", doc_type="application_form", limit=7, offset=offset) for offset in range(0, 35, 7)]
+    assert {page.total for page in listed} == {30}
+    assert len({hit.id for page in listed for hit in page.hits}) == 30
+
+
+def test_upserting_a_record_again_replaces_it(index: SqliteIndex) -> None:
+    index.upsert(make_record("same", "Họ và tên: Nguyễn Văn Đức"))
+    index.upsert(make_record("same", "Họ và tên: Nguyễn Văn Đức"))
+    index.upsert_many([make_record("same", "Họ và tên: Nguyễn Văn Đức")] * 3)
+    assert index.count() == 1
+    assert ids(index, "duc") == ["same"]
+
+    index.upsert(make_record("same", "Họ và tên: Lý Thường Kiệt"))
+    assert ids(index, "duc") == []
+    assert ids(index, "kiet") == ["same"]
+
+
+def test_upsert_many_returns_the_count_and_is_all_or_nothing(index: SqliteIndex) -> None:
+    assert index.upsert_many(fillers(4)) == 4
+    broken = make_record("broken", ingested_at="yesterday")
+    with pytest.raises(InvalidRecordError):
+        index.upsert_many([make_record("good"), broken])
+    assert index.count() == 4
+    assert index.resolve_id("good") == []
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {key: value for key, value in make_record("x").items() if key != "id"},
+        make_record(""),
+        make_record("naive-time", ingested_at="2024-03-12T09:30:00"),
+    ],
+)
+def test_a_record_without_id_or_zoned_ingestion_time_is_refused(index: SqliteIndex, record: dict) -> None:
+    with pytest.raises(InvalidRecordError):
+        index.upsert(record)
+    assert index.count() == 0
+
+
+def test_delete_forgets_a_record(index: SqliteIndex) -> None:
+    index.upsert_many([make_record("gone", "Nguyễn Văn Đức"), make_record("kept", "Nguyễn Văn Đức")])
+    index.delete("gone")
+    index.delete("never-indexed")
+    assert index.count() == 1
+    assert ids(index, "duc") == ["kept"]
+    assert index.resolve_id("gone") == []
+
+
+def test_clear_forgets_everything_and_the_index_stays_usable(index: SqliteIndex) -> None:
+    index.upsert_many([make_record("a", "Nguyễn Văn Đức"), *fillers(3)])
+    index.clear()
+    assert index.count() == 0
+    assert ids(index, "duc") == []
+    index.upsert(make_record("a", "Nguyễn Văn Đức"))
+    assert ids(index, "duc") == ["a"]
+
+
+def test_resolve_id_finds_ids_by_prefix(index: SqliteIndex) -> None:
+    index.upsert_many([make_record(record_id) for record_id in ["3fa9c1", "3fa9d2", "3fb000", "4_0000"]])
+    assert index.resolve_id("3fa9") == ["3fa9c1", "3fa9d2"]
+    assert index.resolve_id("3fa9c") == ["3fa9c1"]
+    assert index.resolve_id("3fa9c1") == ["3fa9c1"]
+    assert index.resolve_id("5") == []
+    assert index.resolve_id("") == []
+    assert index.resolve_id("_") == []  # not a wildcard
+    assert index.resolve_id("3FA9") == []  # ids are case-sensitive
+
+
+def test_resolve_id_returns_at_most_a_few(index: SqliteIndex) -> None:
+    index.upsert_many([make_record(f"ab{number:03d}") for number in range(50)])
+    assert 2 <= len(index.resolve_id("ab")) <= 10
+
+
+def test_reopening_keeps_records_and_schema(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    with SqliteIndex(path) as first:
+        first.upsert(make_record("kept", "Nguyễn Văn Đức"))
+    with SqliteIndex(path) as second:
+        assert second.count() == 1
+        assert ids(second, "duc") == ["kept"]
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_an_index_from_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    SqliteIndex(path).close()
+    with sqlite3.connect(path) as connection:
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(SearchIndexError, match="reindex"):
+        SqliteIndex(path)
+
+
+def test_one_instance_serves_several_threads(index: SqliteIndex) -> None:
+    errors: list[BaseException] = []
+
+    def work(thread: int) -> None:
+        try:
+            for number in range(50):
+                index.upsert(make_record(f"t{thread}-{number}", f"Nguyễn Văn Đức {number}"))
+                index.search("duc", limit=5)
+        except BaseException as error:  # surfaced by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(thread,)) for thread in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert index.count() == 200
+
+
+def _upsert_range(path: str, start: int, stop: int, barrier: Any) -> None:
+    """Runs in a spawned process: one SqliteIndex per process, as in production."""
+    with SqliteIndex(path) as index:
+        barrier.wait()
+        for number in range(start, stop):
+            index.upsert(make_record(f"rec{number:04d}", f"Hồ sơ số {number} của Nguyễn Văn Đức"))
+
+
+@pytest.mark.timeout(120)
+def test_two_processes_writing_at_once_leave_exactly_the_union(tmp_path: Path) -> None:
+    path = str(tmp_path / "index.sqlite")
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(2)
+    workers = [
+        context.Process(target=_upsert_range, args=(path, start, start + 200, barrier)) for start in (0, 100)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=100)
+    assert [worker.exitcode for worker in workers] == [0, 0]
+
+    with SqliteIndex(path) as index:
+        assert index.count() == 300
+        results = index.search("nguyen van duc", limit=1000)
+        assert results.total == 300
+        assert sorted(hit.id for hit in results.hits) == [f"rec{number:04d}" for number in range(300)]
