@@ -138,3 +138,4 @@ def reindex() -> None:
     count = rebuild(build_store(settings), index)
     index.close()
     err.print(f"reindexed {count} records")
+

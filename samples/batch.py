@@ -19,6 +19,7 @@ from typing import Any, Literal
 import cv2
 import img2pdf
 import numpy as np
+import pikepdf
 from PIL import Image
 
 from samples import degrade
@@ -35,6 +36,8 @@ MANIFEST_HEADER = ("file", "owner_id", "dossier_code", "procedure_code")
 
 @dataclass
 class DocumentSpec:
+    """One file's truth; ``full_name`` is in title case even where pages print it in capitals."""
+
     file: str
     pages: list[str]
     level: str
@@ -119,15 +122,27 @@ def _bilevel(image: np.ndarray) -> Image.Image:
 
 def _write(path: Path, fmt: Format, pages: list[np.ndarray], dpis: list[int], group4: bool) -> None:
     if fmt == "pdf":
-        path.write_bytes(img2pdf.convert([_jpeg_bytes(p, d) for p, d in zip(pages, dpis)], nodate=True))
+        # img2pdf writes PDF 1.3 and, with pikepdf >= 10, a random /ID; rewrite as
+        # PDF 1.4 (what Circular 01/2023 asks of scans) with an ID derived from the content.
+        raw = img2pdf.convert([_jpeg_bytes(p, d) for p, d in zip(pages, dpis, strict=True)], nodate=True,
+                              engine=img2pdf.Engine.internal)
+        with pikepdf.open(io.BytesIO(raw)) as pdf:
+            pdf.save(path, min_version="1.4", deterministic_id=True)
     elif fmt == "jpeg":
         path.write_bytes(_jpeg_bytes(pages[0], dpis[0]))
     elif fmt == "png":
         Image.fromarray(pages[0]).save(path, "PNG", dpi=(dpis[0], dpis[0]), compress_level=1)
-    else:
-        frames = [_bilevel(p) if group4 else Image.fromarray(p) for p in pages]
+    elif group4:
+        frames = [_bilevel(p) for p in pages]
         frames[0].save(path, "TIFF", save_all=True, append_images=frames[1:], dpi=(dpis[0], dpis[0]),
-                       compression="group4" if group4 else "tiff_lzw")
+                       compression="group4")
+    else:
+        # OpenCV rather than Pillow: Pillow's multi-page libtiff path leaves an
+        # uninitialised alignment byte, so identical pages gave different files.
+        params = [cv2.IMWRITE_TIFF_COMPRESSION, cv2.IMWRITE_TIFF_COMPRESSION_LZW, cv2.IMWRITE_TIFF_RESUNIT, 2,
+                  cv2.IMWRITE_TIFF_XDPI, dpis[0], cv2.IMWRITE_TIFF_YDPI, dpis[0]]
+        if not cv2.imwritemulti(str(path), pages, params):
+            raise OSError(f"could not write {path}")
 
 
 def _encoding(fmt: Format, group4: bool) -> str:
@@ -144,8 +159,8 @@ def _document(index: int, seed: int, level: str) -> tuple[DocumentSpec, Format, 
     count = {"pdf": int(rng.integers(1, 4)), "tiff": int(rng.choice((1, 1, 2, 3)))}.get(fmt, 1)
     dossier = make_dossier(rng)
     person = make_person(rng, dossier.received)
-    # Pages of one TIFF must share a resolution (the DPI tag is written once).
-    dpi = degrade.sample(resolved, rng).dpi if fmt == "tiff" else None
+    # One scanner setting per dossier: all its pages share a resolution.
+    dpi = degrade.sample(resolved, rng).dpi
     group4 = fmt == "tiff" and resolved == "clean" and rng.random() < 0.7
     images, texts, records = [], [], []
     for _ in range(count):

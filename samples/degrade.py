@@ -69,10 +69,9 @@ def specks(image: np.ndarray, density: float, seed: int) -> np.ndarray:
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
     result = image.copy()
     for is_dark, value in ((True, 0), (False, 255)):
-        mask = np.zeros((height, width), np.uint8)
-        mask[ys[dark == is_dark], xs[dark == is_dark]] = 1
-        mask = cv2.dilate(mask, kernel)
-        result[mask.astype(bool)] = value
+        seeds = np.zeros((height, width), np.uint8)
+        seeds[ys[dark == is_dark], xs[dark == is_dark]] = 1
+        result[cv2.dilate(seeds, kernel).astype(bool)] = value
     return result
 
 
@@ -104,7 +103,10 @@ def jpeg_artifacts(image: np.ndarray, quality: int) -> np.ndarray:
     ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
     if not ok:
         raise RuntimeError("JPEG encoding failed")
-    return cv2.imdecode(encoded, cv2.IMREAD_GRAYSCALE)
+    decoded = cv2.imdecode(encoded, cv2.IMREAD_GRAYSCALE)
+    if decoded is None:
+        raise RuntimeError("JPEG decoding failed")
+    return decoded
 
 
 @dataclass(frozen=True)

@@ -220,7 +220,8 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "Tôi tên là {name}, hiện cư trú tại {address}.",
         "Nay tôi làm đơn này kính đề nghị {agency} xem xét, giải quyết thủ tục {procedure} cho tôi.",
         "Lý do: để bổ sung hồ sơ theo yêu cầu của cơ quan có thẩm quyền.",
-        "Tôi xin cam đoan những thông tin kê khai trên là đúng sự thật và chịu trách nhiệm trước pháp luật về lời khai của mình.",
+        "Tôi xin cam đoan những thông tin kê khai trên là đúng sự thật và chịu trách nhiệm"
+        " trước pháp luật về lời khai của mình.",
         "Kính mong quý cơ quan xem xét, giải quyết.",
         "Kèm theo đơn này là bản sao giấy tờ tùy thân và các giấy tờ có liên quan.",
     ),
@@ -229,7 +230,8 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "Thông tin về cư trú của công dân đã được cập nhật trong Cơ sở dữ liệu quốc gia về dân cư.",
         "Giấy xác nhận này có giá trị sử dụng trong thời hạn {days} ngày kể từ ngày ký.",
         "Giấy xác nhận được cấp để công dân bổ sung hồ sơ {procedure}.",
-        "Trong thời gian cư trú tại địa phương, {title} {name} chấp hành tốt chủ trương, chính sách của Đảng và pháp luật của Nhà nước.",
+        "Trong thời gian cư trú tại địa phương, {title} {name} chấp hành tốt chủ trương,"
+        " chính sách của Đảng và pháp luật của Nhà nước.",
     ),
     "thong_bao": (
         "Căn cứ hồ sơ đề nghị {procedure} của {title} {name}, {agency} thông báo như sau.",
@@ -262,7 +264,8 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "Hồ sơ được giải quyết trong thời hạn {days} ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ.",
         "Giấy tờ đã số hóa được lưu trong kho dữ liệu và được tái sử dụng khi công dân thực hiện thủ tục khác.",
         "{Title} {name} có trách nhiệm thông báo kịp thời khi có thay đổi thông tin về nhân thân.",
-        "Ủy ban nhân dân {ward} đề nghị các cơ quan, tổ chức có liên quan tạo điều kiện để công dân hoàn thành thủ tục.",
+        "Ủy ban nhân dân {ward} đề nghị các cơ quan, tổ chức có liên quan tạo điều kiện"
+        " để công dân hoàn thành thủ tục.",
         "Mọi hành vi gian lận, khai man sẽ bị xử lý theo quy định của pháp luật.",
         "Nơi nhận kết quả là Bộ phận một cửa của Ủy ban nhân dân {ward}.",
     ),

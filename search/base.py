@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 # Markers around matched words in `SearchHit.snippet`: guillemets rather than
 # brackets, because brackets occur in administrative text and in OCR noise
@@ -65,12 +65,12 @@ class SearchResults:
 
 @runtime_checkable
 class Index(Protocol):
-    def upsert(self, record: dict) -> None:
+    def upsert(self, record: dict[str, Any]) -> None:
         """Index one record (shape of `specs/record.md`), replacing any
         earlier version with the same `id`."""
         ...
 
-    def upsert_many(self, records: Iterable[dict]) -> int:
+    def upsert_many(self, records: Iterable[dict[str, Any]]) -> int:
         """Index many records atomically (all or none); returns how many."""
         ...
 

@@ -41,21 +41,25 @@ def make_snippet(texts: Sequence[str], phrases: Sequence[Sequence[str]], width: 
 
     `texts` are a record's texts in order of preference (page text, then
     identifiers such as the file name): the snippet comes from the one where
-    most phrases occur, and from the start of the first when none match."""
-    best_text, best_matches, best_covered = "", [], -1
-    for text in texts:
-        text = nfc(text)
-        folded = fold(text)
-        spans = word_spans(folded)
-        matches = _find(spans, [folded[start:end] for start, end in spans], phrases)
-        covered = len({match.phrase for match in matches})
-        if covered > best_covered:
-            best_text, best_matches, best_covered = text, matches, covered
+    most phrases occur, and from the start of the first non-blank one when
+    none match."""
+    candidates = [nfc(text) for text in texts if text.strip()] or [""]
+    best_text, best_matches, best_covered = candidates[0], [], 0
+    if phrases:
+        for text in candidates:
+            matches = _find(text, phrases)
+            covered = len({match.phrase for match in matches})
+            if covered > best_covered:
+                best_text, best_matches, best_covered = text, matches, covered
     start, end = _window(best_text, best_matches, width)
     return _render(best_text, start, end, best_matches)
 
 
-def _find(spans: list[tuple[int, int]], words: list[str], phrases: Sequence[Sequence[str]]) -> list[_Match]:
+def _find(text: str, phrases: Sequence[Sequence[str]]) -> list[_Match]:
+    """Every occurrence of every phrase in `text`, compared word by word after folding."""
+    folded = fold(text)
+    spans = word_spans(folded)
+    words = [folded[start:end] for start, end in spans]
     by_first_word: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
     for index, phrase in enumerate(phrases):
         if phrase:

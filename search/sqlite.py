@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from os import PathLike
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 from search.base import IndexBusyError, InvalidRecordError, SearchHit, SearchIndexError, SearchResults
 from search.folding import fold, nfc, tokens
@@ -90,7 +90,7 @@ class _Row:
     identifiers: str
 
     @classmethod
-    def from_record(cls, record: dict) -> _Row:
+    def from_record(cls, record: dict[str, Any]) -> _Row:
         record_id = record.get("id")
         if not isinstance(record_id, str) or not record_id:
             raise InvalidRecordError(f"record has no id: {str(record)[:200]}")
@@ -103,25 +103,27 @@ class _Row:
             raise InvalidRecordError(f"record {record_id}: ingested_at {ingested_at!r} has no time zone")
         fields = record.get("fields") or {}
         pages = record.get("pages") or []
-        columns = {
-            "doc_type": _text(record.get("doc_type")) or "other",
-            "owner_id": _text(record.get("owner_id")),
-            "dossier_code": _text(record.get("dossier_code")),
-            "procedure_code": _text(record.get("procedure_code")),
-            "filename": _text((record.get("source") or {}).get("filename")) or "",
-        }
+        doc_type = _text(record.get("doc_type")) or "other"
+        owner_id = _text(record.get("owner_id"))
+        dossier_code = _text(record.get("dossier_code"))
+        procedure_code = _text(record.get("procedure_code"))
+        filename = _text((record.get("source") or {}).get("filename")) or ""
         field_values = [_text(field.get("value")) for field in fields.values() if isinstance(field, dict)]
-        identifiers = dict.fromkeys(value for value in [*columns.values(), *field_values] if value)
+        searchable = [filename, owner_id, dossier_code, procedure_code, doc_type, *field_values]
         return cls(
             id=nfc(record_id),
+            doc_type=doc_type,
+            owner_id=owner_id,
+            dossier_code=dossier_code,
+            procedure_code=procedure_code,
+            filename=filename,
             ingested_at=ingested_at,
             ingested_epoch=instant.timestamp(),
             ingested_date=instant.date().isoformat(),
             document_date=_text((fields.get("date_of_issue") or {}).get("value")),
             pages=len(pages),
             text="\n\n".join(nfc(page.get("text") or "") for page in pages),
-            identifiers="\n".join(identifiers),
-            **columns,
+            identifiers="\n".join(dict.fromkeys(value for value in searchable if value)),
         )
 
 
@@ -143,8 +145,24 @@ def _match_expressions(query: str) -> tuple[str, str] | None:
     if not chunks:
         return None
     exact = [f"{_EXACT_COLUMNS} : {_fts_string(chunk)}" for chunk in chunks]
-    either = [f"({clause} OR {_FOLDED_COLUMNS} : {_fts_string(fold(chunk))})" for clause, chunk in zip(exact, chunks)]
+    either = [
+        f"({clause} OR {_FOLDED_COLUMNS} : {_fts_string(fold(chunk))})"
+        for clause, chunk in zip(exact, chunks, strict=True)
+    ]
     return " AND ".join(either), " AND ".join(exact)
+
+
+class _Filter(NamedTuple):
+    column: str
+    operator: str
+    value: str
+
+
+class _Statements(NamedTuple):
+    count_sql: str
+    count_arguments: list[Any]
+    page_sql: str
+    page_arguments: list[Any]
 
 
 def _filters(
@@ -153,24 +171,52 @@ def _filters(
     dossier_code: str | None,
     date_from: datetime.date | None,
     date_to: datetime.date | None,
-) -> tuple[list[str], list[str]]:
-    conditions: list[str] = []
-    parameters: list[str] = []
-    for condition, value in (
-        ("d.owner_id = ?", owner_id),
-        ("d.doc_type = ?", doc_type),
-        ("d.dossier_code = ?", dossier_code),
+) -> list[_Filter]:
+    filters = []
+    for column, operator, value in (
+        ("owner_id", "=", owner_id),
+        ("doc_type", "=", doc_type),
+        ("dossier_code", "=", dossier_code),
+        ("ingested_date", ">=", date_from.isoformat() if date_from else None),
+        ("ingested_date", "<=", date_to.isoformat() if date_to else None),
     ):
         if value is not None:
-            conditions.append(condition)
-            parameters.append(nfc(value))
-    if date_from is not None:
-        conditions.append("d.ingested_date >= ?")
-        parameters.append(date_from.isoformat())
-    if date_to is not None:
-        conditions.append("d.ingested_date <= ?")
-        parameters.append(date_to.isoformat())
-    return conditions, parameters
+            filters.append(_Filter(column, operator, nfc(value)))
+    return filters
+
+
+def _listing(filters: list[_Filter]) -> _Statements:
+    """Records matching the filters, newest first, found through the column indexes."""
+    where = " AND ".join(f"d.{f.column} {f.operator} ?" for f in filters)
+    values = [f.value for f in filters]
+    return _Statements(
+        f"SELECT count(*) FROM documents d WHERE {where}",
+        values,
+        f"SELECT {_HIT_COLUMNS}, 0.0 AS score FROM documents d WHERE {where}"
+        " ORDER BY d.ingested_epoch DESC, d.id LIMIT ? OFFSET ?",
+        values,
+    )
+
+
+def _matching(either: str, exact: str, filters: list[_Filter]) -> _Statements:
+    """Records matching the full-text expressions and the filters, best first.
+
+    The filters are written `+d.column` to keep SQLite off the column indexes:
+    walking an index, it would run the full-text query once per row, hundreds
+    of times slower than running it once and looking its matches up by rowid.
+    """
+    where = " AND ".join(["documents_fts MATCH ?", *(f"+d.{f.column} {f.operator} ?" for f in filters)])
+    values = [either, *(f.value for f in filters)]
+    joined = "documents_fts JOIN documents d ON d.fts_rowid = documents_fts.rowid"
+    exact_rowids = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?"
+    return _Statements(
+        # Every indexed row has its documents row: without filters, no join.
+        f"SELECT count(*) FROM {joined if filters else 'documents_fts'} WHERE {where}",
+        values,
+        f"SELECT {_HIT_COLUMNS}, (documents_fts.rowid IN ({exact_rowids})) + (-{_BM25}) / (1.0 - {_BM25}) AS score"
+        f" FROM {joined} WHERE {where} ORDER BY score DESC, d.ingested_epoch DESC, d.id LIMIT ? OFFSET ?",
+        [exact, *values],
+    )
 
 
 @contextmanager
@@ -247,12 +293,12 @@ class SqliteIndex:
         with self._lock, _translated_errors(), self._transaction("BEGIN") as connection:
             yield connection
 
-    def upsert(self, record: dict) -> None:
+    def upsert(self, record: dict[str, Any]) -> None:
         row = _Row.from_record(record)
         with self._writing() as connection:
             _replace(connection, row)
 
-    def upsert_many(self, records: Iterable[dict]) -> int:
+    def upsert_many(self, records: Iterable[dict[str, Any]]) -> int:
         count = 0
         with self._writing() as connection:
             for record in records:
@@ -271,7 +317,7 @@ class SqliteIndex:
 
     def count(self) -> int:
         with self._reading() as connection:
-            return connection.execute("SELECT count(*) FROM documents").fetchone()[0]
+            return int(connection.execute("SELECT count(*) FROM documents").fetchone()[0])
 
     def resolve_id(self, prefix: str) -> list[str]:
         prefix = nfc(prefix)
@@ -301,33 +347,15 @@ class SqliteIndex:
         """Score: 1 when the record holds every chunk as spelled, plus bm25
         relevance squashed into [0, 1), so ordering by score is the ordering
         described in the module docstring. 0.0 when listing without a query."""
-        conditions, parameters = _filters(owner_id, doc_type, dossier_code, date_from, date_to)
+        filters = _filters(owner_id, doc_type, dossier_code, date_from, date_to)
         expressions = _match_expressions(query)
-        if expressions is None and not conditions:
-            return SearchResults(total=0, hits=[])
-        if expressions is None:
-            where = " AND ".join(conditions)
-            count_sql = f"SELECT count(*) FROM documents d WHERE {where}"
-            page_sql = (
-                f"SELECT {_HIT_COLUMNS}, 0.0 AS score FROM documents d WHERE {where}"
-                " ORDER BY d.ingested_epoch DESC, d.id LIMIT ? OFFSET ?"
-            )
-            count_arguments: list[Any] = parameters
-            page_arguments: list[Any] = parameters
+        if expressions is not None:
+            statements = _matching(*expressions, filters)
+        elif filters:
+            statements = _listing(filters)
         else:
-            either, exact = expressions
-            joined = "documents_fts JOIN documents d ON d.fts_rowid = documents_fts.rowid"
-            where = " AND ".join(["documents_fts MATCH ?", *conditions])
-            count_sql = f"SELECT count(*) FROM {joined} WHERE {where}"
-            page_sql = (
-                f"SELECT {_HIT_COLUMNS},"
-                " (documents_fts.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?))"
-                f" + (-{_BM25}) / (1.0 - {_BM25}) AS score"
-                f" FROM {joined} WHERE {where}"
-                " ORDER BY score DESC, d.ingested_epoch DESC, d.id LIMIT ? OFFSET ?"
-            )
-            count_arguments = [either, *parameters]
-            page_arguments = [exact, either, *parameters]
+            return SearchResults(total=0, hits=[])
+        count_sql, count_arguments, page_sql, page_arguments = statements
         with self._reading() as connection:
             total = connection.execute(count_sql, count_arguments).fetchone()[0]
             rows = connection.execute(page_sql, [*page_arguments, max(0, limit), max(0, offset)]).fetchall()

@@ -28,7 +28,7 @@ def make_record(
     filename: str | None = None,
     fields: dict[str, Any] | None = None,
     ingested_at: str = "2024-03-12T09:30:00+07:00",
-) -> dict:
+) -> dict[str, Any]:
     """A record shaped as in specs/record.md."""
     record = {
         "id": record_id,
@@ -59,7 +59,7 @@ def make_record(
     return record
 
 
-def fillers(count: int) -> list[dict]:
+def fillers(count: int) -> list[dict[str, Any]]:
     """Records that match none of the names used below, so that bm25 sees a
     collection rather than two documents."""
     return [make_record(f"filler{number:03d}", f"{FILLER} Người nộp: Phạm Thị Lan {number}") for number in range(count)]
@@ -128,9 +128,7 @@ def test_exact_spelling_ranks_first_even_for_a_word_most_records_contain(index: 
 
 
 def test_scores_follow_the_order_of_hits(index: SqliteIndex) -> None:
-    index.upsert_many(
-        [make_record("a", "Lê Minh Đức, Lê Minh Đức"), make_record("b", "Lê Minh Đục"), *fillers(8)]
-    )
+    index.upsert_many([make_record("a", "Lê Minh Đức, Lê Minh Đức"), make_record("b", "Lê Minh Đục"), *fillers(8)])
     scores = [hit.score for hit in index.search("Đức").hits]
     assert scores == sorted(scores, reverse=True)
 
@@ -218,6 +216,14 @@ def test_snippet_highlights_a_whole_phrase(index: SqliteIndex) -> None:
     index.upsert(make_record("receipt", "Mã hồ sơ: 000.00.31.H57-221010-0001 (bản chính)"))
     [hit] = index.search("000.00.31.H57-221010-0001").hits
     assert f"{HIGHLIGHT_OPEN}000.00.31.H57-221010-0001{HIGHLIGHT_CLOSE}" in hit.snippet
+
+
+def test_snippet_comes_from_the_identifiers_when_only_they_match(index: SqliteIndex) -> None:
+    index.upsert(make_record("named", FILLER, filename="ho_so_Trịnh_Công_Sơn.pdf"))
+    [hit] = index.search("trinh cong son").hits
+    assert f"{HIGHLIGHT_OPEN}Trịnh{HIGHLIGHT_CLOSE}_{HIGHLIGHT_OPEN}Công{HIGHLIGHT_CLOSE}" in hit.snippet
+    [listed] = index.search("", doc_type="application_form").hits
+    assert listed.snippet.startswith("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập")
 
 
 @pytest.mark.parametrize(
@@ -395,7 +401,7 @@ def test_upsert_many_returns_the_count_and_is_all_or_nothing(index: SqliteIndex)
         make_record("naive-time", ingested_at="2024-03-12T09:30:00"),
     ],
 )
-def test_a_record_without_id_or_zoned_ingestion_time_is_refused(index: SqliteIndex, record: dict) -> None:
+def test_a_record_without_id_or_zoned_ingestion_time_is_refused(index: SqliteIndex, record: dict[str, Any]) -> None:
     with pytest.raises(InvalidRecordError):
         index.upsert(record)
     assert index.count() == 0
@@ -489,9 +495,7 @@ def test_two_processes_writing_at_once_leave_exactly_the_union(tmp_path: Path) -
     path = str(tmp_path / "index.sqlite")
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(2)
-    workers = [
-        context.Process(target=_upsert_range, args=(path, start, start + 200, barrier)) for start in (0, 100)
-    ]
+    workers = [context.Process(target=_upsert_range, args=(path, start, start + 200, barrier)) for start in (0, 100)]
     for worker in workers:
         worker.start()
     for worker in workers:

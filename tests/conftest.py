@@ -1,0 +1,64 @@
+"""Shared fixtures: the real-file corpus, a generated batch, and that batch ingested once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_sohoa
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    path = PROJECT.parent / "shared" / "corpus" / "ocrmypdf"
+    if not path.is_dir():
+        pytest.skip(f"robustness corpus not found at {path}")
+    return path
+
+
+def sohoa_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        SOHOA_HOME=str(home),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        DO_NOT_TRACK="1",
+        COLUMNS="200",
+    )
+    return env
+
+
+def run_sohoa(home: Path, *args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [*SOHOA, *args], env=sohoa_env(home), capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"sohoa {' '.join(args)} exited {result.returncode}:\n{result.stderr[-4000:]}")
+    return result
+
+
+def run_json(home: Path, *args: str) -> dict:
+    return json.loads(run_sohoa(home, *args, "--json").stdout)
+
+
+@pytest.fixture(scope="session")
+def sample_batch(tmp_path_factory) -> Path:
+    """Eight generated documents across all degradation levels, with ground truth and a manifest."""
+    from samples.batch import generate_batch
+
+    out = tmp_path_factory.mktemp("batch")
+    generate_batch(out, documents=8, seed=11, level="mixed")
+    return out
+
+
+@pytest.fixture(scope="session")
+def ingested(sample_batch, tmp_path_factory) -> tuple[Path, dict]:
+    """SOHOA_HOME after one real `sohoa ingest` of the sample batch, and its report."""
+    home = tmp_path_factory.mktemp("home")
+    report_path = home / "report.json"
+    run_sohoa(home, "ingest", str(sample_batch), "--manifest", str(sample_batch / "manifest.csv"),
+              "--report", str(report_path))
+    return home, json.loads(report_path.read_text(encoding="utf-8"))
