@@ -106,7 +106,8 @@ def _children_cpu() -> float:
 
 def _system_busy() -> float:
     times = psutil.cpu_times()
-    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+    busy = ("user", "nice", "system", "irq", "softirq", "steal")  # guest time is already in user
+    return sum(getattr(times, name, 0.0) for name in busy)
 
 
 class Meter:
@@ -389,6 +390,7 @@ def machine() -> list[str]:
         f"ocrmypdf:   {first_line([str(OCRMYPDF), '--version'])}",
         f"poppler:    {first_line(['pdftoppm', '-v'])}",
         f"sohoa:      git {revision}",
+        f"load avg:   {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min, at the end of the run)",
     ]
 
 
@@ -506,6 +508,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  sohoa / {row.tool}: {throughput(sohoa_cmd, pages) / other:.2f}x | "
                   f"{throughput(sohoa_flow, pages) / other:.2f}x")
         notes = [f"{row.tool}: {n}" for row in rows for n in row.notes]
+        notes += [f"{row.tool}: WARNING: other processes used {row.usage.other_percent:.0f}% of the machine "
+                  "meanwhile; its figures are slowed by them"
+                  for row in rows if row.usage is not None and row.wall_override is None
+                  and row.usage.other_percent > 15]
         notes += [f"{row.tool}: SKIPPED: {row.skipped}" for row in rows if row.skipped]
         notes += [f"{row.tool}: failed: {f}" for row in rows if row is not sohoa_flow for f in row.failures]
         notes += [f"{row.tool}: CPU by getrusage {row.usage.cpu_rusage:.1f} s, by psutil sampling "
