@@ -2,8 +2,9 @@
 
 Orientation detection (Tesseract OSD) costs about 60% of an OCR run, and
 almost every scanned page is already upright. So we OCR first and ask OSD
-only when the words come back with low confidence: an upside-down or
-sideways page reads as gibberish (mean confidence ~0.5 against ~0.95).
+only when the result looks wrong: an upside-down page reads as gibberish
+(mean confidence ~0.5 against ~0.95), while a page turned 90 degrees
+clockwise may read well as vertical text, its words taller than wide.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ import numpy as np
 
 from ocr import preprocess, tesseract
 from ocr.tesseract import Recognition
+
+
+_ORIENTATION_TOLERANCE = 0.1
 
 
 @dataclass(frozen=True)
@@ -56,10 +60,20 @@ def _attempt(pixels: np.ndarray, rotation: int, dpi: int, options: PageOptions):
     return recognition, straight, skew
 
 
+def _looks_sideways(recognition: Recognition) -> bool:
+    """Most multi-letter words taller than wide: Tesseract read the lines as vertical text."""
+    words = [word for word in recognition.words if len(word.text) >= 3]
+    return bool(words) and sum(word.height > word.width for word in words) > len(words) / 2
+
+
+def _needs_orientation_check(recognition: Recognition, options: PageOptions) -> bool:
+    return recognition.confidence < options.orientation_check_below or _looks_sideways(recognition)
+
+
 def recognise_page(pixels: np.ndarray, dpi: int, options: PageOptions) -> RecognisedPage:
     rotation = 0
     recognition, straight, skew = _attempt(pixels, 0, dpi, options)
-    if options.detect_orientation and recognition.confidence < options.orientation_check_below:
+    if options.detect_orientation and _needs_orientation_check(recognition, options):
         orientation = tesseract.detect_orientation(
             preprocess.to_gray(straight), dpi=dpi, timeout=options.timeout_seconds
         )
@@ -70,7 +84,9 @@ def recognise_page(pixels: np.ndarray, dpi: int, options: PageOptions) -> Recogn
         ):
             # OSD looked at the deskewed page; the turn applies to the original the same way.
             candidate = _attempt(pixels, orientation.rotate_clockwise, dpi, options)
-            if candidate[0].confidence > recognition.confidence:
+            # Vertical-text readings of a sideways page can score as well as the upright
+            # reading; trust OSD unless its page reads clearly worse.
+            if candidate[0].confidence > recognition.confidence - _ORIENTATION_TOLERANCE:
                 rotation = orientation.rotate_clockwise
                 recognition, straight, skew = candidate
     ok, jpeg = cv2.imencode(".jpg", straight, [cv2.IMWRITE_JPEG_QUALITY, options.jpeg_quality])

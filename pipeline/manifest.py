@@ -60,11 +60,17 @@ class Manifest:
         return cls(list(reader))
 
     def lookup(self, given: str, path: Path) -> Declared:
-        for candidate in (Path(given).as_posix(), path.as_posix()):
-            for key, declared in self._by_path.items():
-                if candidate == key or candidate.endswith("/" + key):
-                    return declared
-        return self._by_name.get(path.name, Declared())
+        """The row for a file: its exact path, else the longest listed path it ends with, else its name."""
+        candidates = [_clean(Path(p).as_posix()) or "" for p in (given, path)]
+        for candidate in candidates:
+            if candidate in self._by_path:
+                return self._by_path[candidate]
+        suffixes = [
+            key for key in self._by_path for candidate in candidates if candidate.endswith("/" + key)
+        ]
+        if suffixes:
+            return self._by_path[max(suffixes, key=len)]
+        return self._by_name.get(_clean(path.name) or "", Declared())
 
 
 def _clean(value: str | None) -> str | None:

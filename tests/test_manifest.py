@@ -107,11 +107,6 @@ def test_unlisted_file_gets_nothing_declared(tmp_path: Path) -> None:
     assert manifest.lookup("batch/other.pdf", Path("batch/other.pdf")) == Declared()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG pipeline/manifest.py:64-66: lookup returns the first row whose path is a suffix of the file's path, "
-    "so a top-level 'scan.pdf' row listed before 'hoso2/scan.pdf' shadows the exact match",
-)
 def test_exact_path_beats_a_same_named_file_elsewhere(tmp_path: Path) -> None:
     text = "file,owner_id,dossier_code,procedure_code\nscan.pdf,111,,\nhoso2/scan.pdf,222,,\n"
     manifest = Manifest.load(_write(tmp_path, "m.csv", text))
@@ -119,11 +114,6 @@ def test_exact_path_beats_a_same_named_file_elsewhere(tmp_path: Path) -> None:
     assert manifest.lookup("batch/hoso2/scan.pdf", Path("batch/hoso2/scan.pdf")).owner_id == "222"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG pipeline/manifest.py:35,63-67: manifest keys are NFC-normalised but the file's path is not, so a "
-    "file whose Vietnamese name is stored decomposed (NFD, e.g. copied from a Mac) never matches its row",
-)
 def test_decomposed_file_name_matches_its_row(tmp_path: Path) -> None:
     name = "Giấy xác nhận cư trú.pdf"
     text = f"file,owner_id,dossier_code,procedure_code\n{name},079203001234,,\n"

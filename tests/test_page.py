@@ -92,12 +92,6 @@ def test_page_turned_clockwise_is_read(page, turned_clockwise) -> None:
     assert cer(page[1], turned_clockwise.recognition.text) < MAX_CER
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG ocr/page.py:62: a page turned 90 deg clockwise is read by Tesseract 5.3 as vertical text with "
-    "confidence ~0.95 (> orientation_check_below 0.75), so OSD is never asked: rotation stays 0, the stored "
-    "page image stays sideways and a bogus skew (2.0 deg) is 'removed'",
-)
 def test_page_turned_clockwise_is_turned_upright(page, turned_clockwise) -> None:
     assert turned_clockwise.rotation == 270
     assert _jpeg_shape(turned_clockwise) == page[0].shape  # portrait again, not sideways
