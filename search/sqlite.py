@@ -186,8 +186,8 @@ def _filters(
 
 
 def _listing(filters: list[_Filter]) -> _Statements:
-    """Records matching the filters, newest first, found through the column indexes."""
-    where = " AND ".join(f"d.{f.column} {f.operator} ?" for f in filters)
+    """Records matching the filters (all records without any), newest first, found through the column indexes."""
+    where = " AND ".join([f"d.{f.column} {f.operator} ?" for f in filters] or ["1"])
     values = [f.value for f in filters]
     return _Statements(
         f"SELECT count(*) FROM documents d WHERE {where}",
@@ -351,8 +351,8 @@ class SqliteIndex:
         expressions = _match_expressions(query)
         if expressions is not None:
             statements = _matching(*expressions, filters)
-        elif filters:
-            statements = _listing(filters)
+        elif filters or not query.strip():
+            statements = _listing(filters)  # a blank query lists records, newest first
         else:
             return SearchResults(total=0, hits=[])
         count_sql, count_arguments, page_sql, page_arguments = statements
