@@ -240,6 +240,7 @@ def run_sohoa(batch_dir: Path, work: Path) -> tuple[Result, Result, list[str]]:
     if proc.returncode != 0 or not report.exists():
         tail = (work / "sohoa.log").read_text(errors="replace")[-2000:]
         command_row.failures.append(f"exit {proc.returncode}: {tail}")
+    turned = unsure = 0
     if report.exists():
         data = json.loads(report.read_text(encoding="utf-8"))
         for doc in data["documents"]:
@@ -251,6 +252,11 @@ def run_sohoa(batch_dir: Path, work: Path) -> tuple[Result, Result, list[str]]:
             record = json.loads(record_path.read_text(encoding="utf-8"))
             for page in record["pages"]:
                 command_row.texts[(name, page["number"])] = page["text"]
+                turned += page["rotation"] != 0
+                unsure += page["rotation"] == 0 and page["source"] == "ocr" and page["confidence"] < 0.75
+        command_row.notes.append(
+            f"{turned} pages turned upright; Tesseract OSD ran on at least {turned + unsure} pages "
+            "(turned, or left with confidence < 0.75)")
         summary = data["summary"]
         flow_row.usage = meter.usage
         flow_row.wall_override = float(summary["seconds"])
@@ -399,14 +405,14 @@ def fmt(value: float, digits: int = 1) -> str:
 
 
 def table(rows: list[Result], pages: list[Page]) -> list[str]:
-    header = ("tool", "pages", "wall s", "pages/min", "CPU %", "other CPU %", "peak MiB",
+    header = ("tool", "pages", "wall s", "pages/min", "CPU %", "CPU s/page", "other CPU %", "peak MiB",
               "CER", "CER clean", "CER degraded")
     clean = [p for p in pages if p.level == "clean"]
     degraded = [p for p in pages if p.level != "clean"]
     lines = []
     for row in rows:
         if row.skipped and row.usage is None:
-            lines.append((row.tool, "skipped", "", "", "", "", "", "", "", ""))
+            lines.append((row.tool, "skipped", "", "", "", "", "", "", "", "", ""))
             continue
         flow_only = row.wall_override is not None
         u = row.usage
@@ -417,6 +423,7 @@ def table(rows: list[Result], pages: list[Page]) -> list[str]:
             fmt(row.wall),
             fmt(done * 60 / row.wall if row.wall else math.nan),
             "-" if flow_only else fmt(u.cpu_percent, 0),
+            "-" if flow_only else fmt(u.cpu / done if done else math.nan, 2),
             "-" if flow_only else fmt(u.other_percent, 0),
             "-" if flow_only else fmt(u.peak_rss / 2**20, 0),
             fmt(mean(row.cers(pages)), 3),
@@ -480,18 +487,20 @@ def main(argv: list[str] | None = None) -> int:
         commands += used
 
         formats = sorted({Path(d.file).suffix for d in spec.documents})
+        rotated = sum(1 for doc in spec.documents for d in doc.degradations if d.get("rotation"))
         levels = {lv: sum(1 for p in pages if p.level == lv) for lv in ("clean", "mild", "harsh")}
         print()
         print(f"sohoa ingest benchmark: {len(spec.documents)} documents, {len(pages)} pages "
               f"(asked for >= {args.pages}); level {args.level}, seed {args.seed}; "
-              f"pages by level: {', '.join(f'{k} {v}' for k, v in levels.items())}; formats {' '.join(formats)}")
+              f"pages by level: {', '.join(f'{k} {v}' for k, v in levels.items())}; {rotated} pages scanned "
+              f"sideways or upside down; formats {' '.join(formats)}")
         print()
         print("\n".join(machine()))
         print()
         print("\n".join(table(rows, pages)))
         print()
-        print("CPU % = user+sys of the tool's process tree / (wall x cores); other CPU % = rest of the machine "
-              "meanwhile.\nCER = mean per-page jiwer.cer (NFC, whitespace collapsed); degraded = mild + harsh pages.")
+        print("CPU % = user+sys of the tool's process tree / (wall x cores); CPU s/page = that CPU time / pages "
+              "(less sensitive to a busy machine than wall time);\nother CPU % = rest of the machine meanwhile.\nCER = mean per-page jiwer.cer (NFC, whitespace collapsed); degraded = mild + harsh pages.")
         by_level = ", ".join(
             f"{row.tool}: " + " / ".join(fmt(mean(row.cers([p for p in pages if p.level == lv])), 3)
                                          for lv in ("clean", "mild", "harsh"))

@@ -20,30 +20,6 @@ def corpus_dir() -> Path:
     return path
 
 
-def sohoa_env(home: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        SOHOA_HOME=str(home),
-        PREFECT_SERVER_ANALYTICS_ENABLED="false",
-        DO_NOT_TRACK="1",
-        COLUMNS="200",
-    )
-    return env
-
-
-def run_sohoa(home: Path, *args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [*SOHOA, *args], env=sohoa_env(home), capture_output=True, text=True, timeout=timeout, check=False
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"sohoa {' '.join(args)} exited {result.returncode}:\n{result.stderr[-4000:]}")
-    return result
-
-
-def run_json(home: Path, *args: str) -> dict:
-    return json.loads(run_sohoa(home, *args, "--json").stdout)
-
-
 @pytest.fixture(scope="session")
 def sample_batch(tmp_path_factory) -> Path:
     """Eight generated documents across all degradation levels, with ground truth and a manifest."""
