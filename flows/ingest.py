@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from prefect import flow
+from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from ocr import probe
@@ -39,7 +40,6 @@ def ingest_batch(
     options = wiring.ingest_options(settings)
     store, index = wiring.build_store(settings), wiring.build_index(settings)
     started = time.monotonic()
-    results = []
     with (
         ThreadPoolExecutor(settings.ocr_workers, thread_name_prefix="ocr-page") as pool,
         BatchProgress(len(files), enabled=show_progress) as progress,
@@ -51,11 +51,15 @@ def ingest_batch(
                         options, progress)
             for given, path in files
         ]
-        for (given, path), future in zip(files, futures):
+        position = {future.task_run_id: number for number, future in enumerate(futures)}
+        results: list = [None] * len(files)
+        for future in as_completed(futures):  # report files as they finish, not in input order
+            number = position[future.task_run_id]
+            given, path = files[number]
             outcome = future.result(raise_on_failure=False)
             if isinstance(outcome, BaseException):
                 outcome = set_aside(given, path, outcome, batch=batch, store=store)
-            results.append(outcome)
+            results[number] = outcome
             progress.file_done()
     index.close()
     batch_report = BatchReport(batch=batch, documents=results, seconds=time.monotonic() - started)

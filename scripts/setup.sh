@@ -29,7 +29,7 @@ stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)-${EXTRAS/
 if [ ! -f "$stamp" ]; then
   echo "setup: installing the project and its dependencies into .venv"
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1
-  .venv/bin/python -m pip install -q -e ".[${EXTRAS}]" 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -c 'import prefect, cv2, pytesseract, pikepdf' 
+  .venv/bin/python -m pip install -e ".[${EXTRAS}]" > .venv/pip.log 2>&1 || {
+    tail -n 30 .venv/pip.log >&2; echo "setup: pip install failed (full log: .venv/pip.log)" >&2; exit 1; }
   rm -f .venv/.installed-* && touch "$stamp"
 fi

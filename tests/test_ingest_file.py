@@ -1,0 +1,71 @@
+"""ingest_file and set_aside as plain functions, without Prefect."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import cv2
+import pytest
+
+from pipeline import keys
+from pipeline.ingest import IngestOptions, Services, ingest_file, set_aside
+from pipeline.manifest import Declared
+from samples.batch import make_page
+from search.sqlite import SqliteIndex
+from storage.local import LocalObjectStore
+
+
+@pytest.fixture
+def services(tmp_path):
+    with ThreadPoolExecutor(2) as pool:
+        index = SqliteIndex(tmp_path / "index.sqlite3")
+        yield Services(store=LocalObjectStore(tmp_path / "store"), index=index, pool=pool)
+        index.close()
+
+
+def _ingest(path: Path, services: Services, declared: Declared = Declared()):
+    return ingest_file(str(path), path, declared=declared, batch="b1", services=services, options=IngestOptions())
+
+
+@pytest.mark.tesseract
+def test_a_scan_is_indexed_once_then_found_duplicate(tmp_path, services):
+    image, truth, _ = make_page(3, "clean", dpi=200)
+    scan = tmp_path / "giay.png"
+    cv2.imwrite(str(scan), image)
+    first = _ingest(scan, services, Declared(owner_id="079203001234", doc_type="residence_confirmation"))
+    assert (first.status, first.pages, first.doc_type) == ("indexed", 1, "residence_confirmation")
+    record = json.loads(services.store.get_bytes(keys.record(first.id)))
+    assert record["owner_id"] == "079203001234"
+    assert services.store.get_bytes(keys.original(first.id)) == scan.read_bytes()
+    again = _ingest(scan, services)
+    assert (again.status, again.id) == ("duplicate", first.id)
+    assert services.index.search("", owner_id="079203001234").total == 1
+
+
+def test_a_file_that_is_not_a_scan_is_quarantined_with_its_bytes(tmp_path, services):
+    notes = tmp_path / "notes.pdf"
+    notes.write_text("Danh sách hồ sơ cần bổ sung", encoding="utf-8")
+    result = _ingest(notes, services)
+    assert result.status == "quarantined"
+    assert "not a PDF, TIFF, JPEG or PNG" in result.reason
+    assert services.store.get_bytes(keys.quarantined(result.id)) == notes.read_bytes()
+    assert not services.store.exists(keys.record(result.id))
+
+
+def test_a_missing_file_is_reported_not_raised(tmp_path, services):
+    result = _ingest(tmp_path / "gone.pdf", services)
+    assert (result.status, result.id) == ("quarantined", None)
+    assert "cannot be read" in result.reason
+
+
+def test_a_processing_failure_sets_the_file_aside_with_the_error(tmp_path, services):
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4 whatever")
+    result = set_aside(str(scan), scan, TimeoutError("tesseract took too long"), batch="b1", store=services.store)
+    assert result.status == "quarantined"
+    assert "tesseract took too long" in result.reason
+    note = json.loads(services.store.get_bytes(keys.quarantine_note(result.id)))
+    assert note["reason"] == result.reason
+    assert services.store.get_bytes(keys.quarantined(result.id)) == scan.read_bytes()
