@@ -25,6 +25,7 @@ _ORIENTATION_TOLERANCE = 0.1
 class PageOptions:
     lang: str = "vie"
     deskew: bool = True
+    denoise: bool = True
     detect_orientation: bool = True
     # Below this mean word confidence the page may be sideways or upside down.
     orientation_check_below: float = 0.75
@@ -54,9 +55,10 @@ def _straighten(pixels: np.ndarray, options: PageOptions) -> tuple[np.ndarray, f
 def _attempt(pixels: np.ndarray, rotation: int, dpi: int, options: PageOptions):
     turned = preprocess.rotate_quarter_turns(pixels, rotation)
     straight, skew = _straighten(turned, options)
-    recognition = tesseract.recognise(
-        preprocess.to_gray(straight), dpi=dpi, lang=options.lang, timeout=options.timeout_seconds
-    )
+    ocr_image = preprocess.to_gray(straight)
+    if options.denoise:
+        ocr_image = preprocess.denoise(ocr_image)
+    recognition = tesseract.recognise(ocr_image, dpi=dpi, lang=options.lang, timeout=options.timeout_seconds)
     return recognition, straight, skew
 
 

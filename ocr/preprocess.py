@@ -3,7 +3,12 @@
 Measured on Vietnamese pages here: deskewing took skewed scans from CER 0.12
 to 0.001 and fixing orientation took rotated pages from 0.56 to 0.001, while
 binarising did not help (Tesseract binarises internally; adaptive
-thresholding hurt). So we straighten pages and leave the pixels alone.
+thresholding hurt). On generated pages (8 seeds per level, already
+straightened), a 3x3 median filter cut mean CER from 0.0273 to 0.0149 on
+harsh scans and from 0.0057 to 0.0020 on mild ones, left clean pages and
+bilevel G4 scans as they were, and costs 3 ms a page; Otsu binarising
+(0.0198), background normalisation (0.0246) and non-local-means (0.0253, at
+6.6 s a page) did less. So we straighten pages and take off speckle, no more.
 """
 
 from __future__ import annotations
@@ -67,6 +72,11 @@ def estimate_skew(gray: np.ndarray) -> float:
     fine = np.arange(best - 1.0, best + 1.0 + 1e-9, 0.1)
     correction = max(fine, key=lambda a: _line_sharpness(mask, a))
     return round(-float(correction), 2)
+
+
+def denoise(gray: np.ndarray) -> np.ndarray:
+    """Remove scanner speckle and sensor noise without thinning strokes (see the module notes)."""
+    return cv2.medianBlur(gray, 3)
 
 
 def deskew(image: np.ndarray, skew_degrees: float) -> np.ndarray:

@@ -148,3 +148,16 @@ def test_to_gray_bgra() -> None:
     gray = preprocess.to_gray(image)
     assert gray.shape == (2, 2)
     assert int(gray[0, 0]) == pytest.approx(0.114 * 255, abs=2)
+
+
+def test_denoise_removes_isolated_specks_but_keeps_text_strokes() -> None:
+    page = np.full((200, 300), 255, np.uint8)
+    cv2.putText(page, "Duc", (20, 120), cv2.FONT_HERSHEY_SIMPLEX, 3, 0, 6)
+    speckled = page.copy()
+    rng = np.random.default_rng(0)
+    ys, xs = rng.integers(0, 200, 300), rng.integers(0, 300, 300)
+    speckled[ys, xs] = 0
+    cleaned = preprocess.denoise(speckled)
+    paper = cv2.erode(page, np.ones((5, 5), np.uint8)) == 255  # well away from the letters
+    assert np.count_nonzero(cleaned[paper] < 128) < np.count_nonzero(speckled[paper] < 128) / 10
+    assert np.count_nonzero(cleaned < 128) > 0.95 * np.count_nonzero(page < 128)
