@@ -1,0 +1,68 @@
+"""What kind of paper a page is, from its printed title.
+
+Every Vietnamese administrative paper carries its kind as a title in
+capitals near the top ("GIẤY KHAI SINH", "CĂN CƯỚC CÔNG DÂN"). OCR gets the
+letters mostly right and the tone marks often wrong, so titles are matched on
+folded text (no diacritics, lowercase) and fuzzily, and only in the top lines:
+a receipt that lists "Giấy khai sinh" among the papers received is still a
+receipt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from search.folding import fold
+
+OTHER = "other"
+
+# Folded titles per doc_type; the longest specific title should win over a shared prefix.
+TITLES: dict[str, tuple[str, ...]] = {
+    "cccd": ("can cuoc cong dan", "citizen identity card", "the can cuoc", "identity card"),
+    "cmnd": ("chung minh nhan dan",),
+    "birth_certificate": ("giay khai sinh", "birth certificate"),
+    "marriage_certificate": ("giay chung nhan ket hon", "marriage certificate"),
+    "residence_confirmation": ("xac nhan thong tin ve cu tru",),
+    "business_registration": ("giay chung nhan dang ky doanh nghiep", "dang ky doanh nghiep"),
+    "land_use_certificate": ("giay chung nhan quyen su dung dat", "quyen su dung dat"),
+    "dossier_receipt": ("giay tiep nhan ho so va hen tra ket qua", "tiep nhan ho so va hen tra ket qua"),
+    "application_form": ("to khai", "don de nghi", "don xin", "phieu yeu cau"),
+}
+# A chip card's back has no title, only the machine-readable zone.
+_MRZ_PREFIX = "idvnm"
+_TOP_LINES = 14
+_MIN_SCORE = 80.0
+
+
+@dataclass(frozen=True)
+class Classification:
+    doc_type: str
+    confidence: float  # 0..1
+    evidence: str  # the line that decided, for a reviewer
+
+
+def _title_score(line: str, title: str) -> float:
+    """0-100: the title found in the line (fuzzily), and the line being little else than the title.
+
+    The second part keeps a title quoted inside a sentence ("... tờ khai này",
+    "Thành phần hồ sơ: Giấy khai sinh") below a line that is the title.
+    """
+    if len(line) < 0.9 * len(title):  # a fragment of a title is not the title
+        return fuzz.ratio(title, line)
+    return 0.7 * fuzz.partial_ratio(title, line) + 0.3 * fuzz.ratio(title, line)
+
+
+def classify(text: str) -> Classification:
+    lines = [fold(line).strip() for line in text.splitlines() if line.strip()]
+    best, best_score = Classification(OTHER, 0.0, ""), _MIN_SCORE
+    for line in lines[:_TOP_LINES]:
+        for doc_type, titles in TITLES.items():
+            for title in titles:
+                score = _title_score(line, title)
+                if score > best_score:  # ties go to the earlier line: titles come first
+                    best, best_score = Classification(doc_type, round(score / 100, 3), line), score
+    if best.doc_type == OTHER and any(line.replace(" ", "").startswith(_MRZ_PREFIX) for line in lines):
+        return Classification("cccd", 0.9, "machine-readable zone IDVNM")
+    return best
