@@ -20,7 +20,7 @@ OTHER = "other"
 
 # Folded titles per doc_type; the longest specific title should win over a shared prefix.
 TITLES: dict[str, tuple[str, ...]] = {
-    "cccd": ("can cuoc cong dan", "citizen identity card", "the can cuoc", "identity card"),
+    "cccd": ("can cuoc cong dan", "citizen identity card", "the can cuoc", "identity card", "can cuoc"),
     "cmnd": ("chung minh nhan dan",),
     "birth_certificate": ("giay khai sinh", "birth certificate"),
     "marriage_certificate": ("giay chung nhan ket hon", "marriage certificate"),
@@ -44,14 +44,18 @@ class Classification:
 
 
 def _title_score(line: str, title: str) -> float:
-    """0-100: the title found in the line (fuzzily), and the line being little else than the title.
+    """0-100: the line opens with the title, or holds it and little else.
 
-    The second part keeps a title quoted inside a sentence ("... tờ khai này",
-    "Thành phần hồ sơ: Giấy khai sinh") below a line that is the title.
+    Forms are titled "TỜ KHAI ..." or "ĐƠN ĐỀ NGHỊ ..." with the purpose after
+    the title, so a line opening with a title counts in full. Elsewhere in a
+    line a title counts less the more else the line says, which keeps one
+    quoted inside a sentence ("... tờ khai này", "Thành phần hồ sơ: Giấy khai
+    sinh") below a line that is the title.
     """
+    opening = fuzz.ratio(title, line[: len(title)])
     if len(line) < 0.9 * len(title):  # a fragment of a title is not the title
-        return fuzz.ratio(title, line)
-    return 0.7 * fuzz.partial_ratio(title, line) + 0.3 * fuzz.ratio(title, line)
+        return min(opening, fuzz.ratio(title, line))
+    return max(opening, 0.7 * fuzz.partial_ratio(title, line) + 0.3 * fuzz.ratio(title, line))
 
 
 def classify(text: str) -> Classification:

@@ -1,0 +1,62 @@
+"""Classification from printed titles, including the tone-mark errors Tesseract makes."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocr.classify import OTHER, classify
+
+MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+
+
+@pytest.mark.parametrize(
+    ("title", "doc_type"),
+    [
+        ("CĂN CƯỚC CÔNG DÂN\nCitizen Identity Card", "cccd"),
+        ("CĂN CƯỚC\nIDENTITY CARD", "cccd"),
+        ("CHỨNG MINH NHÂN DÂN", "cmnd"),
+        ("GIẤY KHAI SINH", "birth_certificate"),
+        ("GIẤY CHỨNG NHẬN KẾT HÔN", "marriage_certificate"),
+        ("XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ", "residence_confirmation"),
+        ("GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP\nCÔNG TY TRÁCH NHIỆM HỮU HẠN", "business_registration"),
+        ("GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT", "land_use_certificate"),
+        ("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "dossier_receipt"),
+        ("TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", "application_form"),
+        ("ĐƠN ĐỀ NGHỊ CẤP BẢN SAO", "application_form"),
+    ],
+)
+def test_title_under_the_motto_gives_the_doc_type(title, doc_type):
+    result = classify(MOTTO + title + "\nHọ và tên: Nguyễn Văn An")
+    assert result.doc_type == doc_type
+    assert result.confidence >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("ocr_title", "doc_type"),
+    [
+        ("GIẢY CHƯNG NHẠN KÉT HÔN", "marriage_certificate"),  # stacked tone marks misread
+        ("GIAY KHAI SlNH", "birth_certificate"),  # l for I
+        ("GIẤY CHỨNG NHẬN QUYÈN SỬ DỤNG ĐÂT", "land_use_certificate"),
+        ("GIÂY TIẾP NHẠN HỎ SƠ VÀ HẸN TRẢ KÉT QUẢ", "dossier_receipt"),
+    ],
+)
+def test_titles_are_recognised_through_ocr_errors(ocr_title, doc_type):
+    assert classify(MOTTO + ocr_title).doc_type == doc_type
+
+
+def test_a_paper_named_in_the_body_does_not_decide_the_type():
+    receipt = MOTTO + "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ\nThành phần hồ sơ: Giấy khai sinh (bản sao)"
+    assert classify(receipt).doc_type == "dossier_receipt"
+    letter = MOTTO + "THÔNG BÁO\nCăn cứ tờ khai này, đề nghị ông bổ sung giấy tờ."
+    assert classify(letter).doc_type == OTHER
+
+
+def test_card_back_is_recognised_by_its_machine_readable_zone():
+    back = "Đặc điểm nhân dạng\nIDVNM2030012345079203001234<<5\n0305152M2805151VNM<<<<<<<<<<<2\nNGUYEN<<VAN<A"
+    assert classify(back).doc_type == "cccd"
+
+
+def test_a_fragment_or_an_unrelated_page_is_other():
+    assert classify("GIẤY CHỨNG NHẬN").doc_type == OTHER
+    assert classify("The LinnSequencer\n32 Track MIDI Sequence Recorder").doc_type == OTHER
+    assert classify("").doc_type == OTHER
