@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ocr import detect
+from ocr.classify import OTHER, Classification, classify
 from ocr.document import DocumentText, OcrOptions, PageProgress, recognise_document
 from ocr.errors import EmptyFileError, InputFileError, TooLargeError, UnsupportedFileError
 from pipeline import keys
@@ -173,9 +174,14 @@ def build_record(
         }
         for page in text.pages
     ]
-    needs_review = any(
-        page["source"] == "ocr" and page["text"] and page["confidence"] < REVIEW_BELOW_CONFIDENCE for page in pages
-    )
+    issues = [
+        f"page {page['number']} was read with low confidence ({page['confidence']:.2f})"
+        for page in pages
+        if page["source"] == "ocr" and page["text"] and page["confidence"] < REVIEW_BELOW_CONFIDENCE
+    ]
+    found = classify_pages([page["text"] for page in pages])
+    if declared.doc_type and found.doc_type not in (OTHER, declared.doc_type):
+        issues.append(f"declared as {declared.doc_type} at the counter, but the paper reads as {found.doc_type}")
     return {
         "id": sha,
         "sha256": sha,
@@ -186,13 +192,15 @@ def build_record(
             "size": size,
             "batch": batch,
         },
-        "doc_type": declared.doc_type or "other",
+        "doc_type": declared.doc_type or found.doc_type,
+        "classification": {"doc_type": found.doc_type, "confidence": found.confidence, "evidence": found.evidence},
         "owner_id": declared.owner_id,
         "dossier_code": declared.dossier_code,
         "procedure_code": declared.procedure_code,
         "pages": pages,
         "fields": {},
-        "needs_review": needs_review,
+        "needs_review": bool(issues),
+        "issues": issues,
         "storage": {
             "original": keys.original(sha),
             "searchable_pdf": keys.searchable_pdf(sha),
@@ -200,6 +208,15 @@ def build_record(
         },
         "ingested_at": now_iso(),
     }
+
+
+def classify_pages(texts: list[str]) -> Classification:
+    """The first page that names its kind decides: a dossier's cover page comes first."""
+    for text in texts:
+        found = classify(text)
+        if found.doc_type != OTHER:
+            return found
+    return Classification(OTHER, 0.0, "")
 
 
 def _words_json(text: DocumentText) -> bytes:

@@ -69,3 +69,34 @@ def test_a_processing_failure_sets_the_file_aside_with_the_error(tmp_path, servi
     note = json.loads(services.store.get_bytes(keys.quarantine_note(result.id)))
     assert note["reason"] == result.reason
     assert services.store.get_bytes(keys.quarantined(result.id)) == scan.read_bytes()
+
+
+def _text(*pages: str):
+    from ocr.document import DocumentText, PageText
+
+    return DocumentText(
+        pages=[PageText(n, text, "ocr", 0.95, 0, 0.0) for n, text in enumerate(pages, start=1)], searchable_pdf=b""
+    )
+
+
+def _record(declared: Declared, *pages: str) -> dict:
+    from pipeline.ingest import build_record
+
+    return build_record(sha="ab" * 32, path=Path("giay.pdf"), media_type="application/pdf", size=10, batch="b1",
+                        declared=declared, text=_text(*pages))
+
+
+def test_the_printed_title_gives_the_doc_type_when_nothing_was_declared():
+    record = _record(Declared(), "Bìa hồ sơ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nGIẤY KHAI SINH\nHọ và tên: Lê Thị Hà")
+    assert record["doc_type"] == "birth_certificate"
+    assert record["classification"]["evidence"] == "giay khai sinh"
+    assert not record["needs_review"]
+
+
+def test_a_declared_type_wins_but_a_disagreement_is_flagged_for_review():
+    record = _record(Declared(doc_type="marriage_certificate"), "GIẤY KHAI SINH\nHọ và tên: Lê Thị Hà")
+    assert record["doc_type"] == "marriage_certificate"
+    assert record["needs_review"]
+    assert any("reads as birth_certificate" in issue for issue in record["issues"])
+    agreeing = _record(Declared(doc_type="birth_certificate"), "GIẤY KHAI SINH")
+    assert not agreeing["needs_review"]
