@@ -1,0 +1,72 @@
+"""The printed labels that introduce each field, folded (no diacritics, lowercase).
+
+Papers print Vietnamese labels, often followed by an English one ("Họ và
+tên / Full name:"); both are listed so either one, or both, mark the field.
+Longer, more specific labels are preferred where two overlap ("họ và tên
+cha" over "họ và tên").
+"""
+
+from __future__ import annotations
+
+LABELS: dict[str, tuple[str, ...]] = {
+    "id_number": ("so dinh danh ca nhan", "so can cuoc cong dan", "so cccd", "so cmnd", "so / no", "so/no",
+                  "personal identification number", "so giay to tuy than", "so dinh danh"),
+    "full_name": ("ho, chu dem va ten", "ho va ten", "ho ten", "full name"),
+    "date_of_birth": ("ngay, thang, nam sinh", "ngay thang nam sinh", "ngay sinh", "date of birth"),
+    "sex": ("gioi tinh", "sex"),
+    "nationality": ("quoc tich", "nationality"),
+    "ethnicity": ("dan toc", "ethnicity"),
+    "place_of_origin": ("que quan", "place of origin"),
+    "place_of_residence": ("noi thuong tru", "noi cu tru", "place of residence", "dia chi thuong tru"),
+    "place_of_birth": ("noi sinh", "place of birth", "noi dang ky khai sinh"),
+    "date_of_issue": ("ngay, thang, nam cap", "ngay cap", "ngay, thang, nam", "date, month, year", "date of issue"),
+    "date_of_expiry": ("co gia tri den", "date of expiry", "gia tri den"),
+    "father_name": ("ho va ten cha", "ho ten cha", "ho, chu dem, ten cha"),
+    "mother_name": ("ho va ten me", "ho ten me", "ho, chu dem, ten me"),
+    "husband_name": ("ho va ten chong", "ho ten chong", "ho, chu dem, ten chong"),
+    "wife_name": ("ho va ten vo", "ho ten vo", "ho, chu dem, ten vo"),
+    "husband_id_number": ("so dinh danh cua chong", "so dinh danh chong"),
+    "wife_id_number": ("so dinh danh cua vo", "so dinh danh vo"),
+    "date_of_registration": ("ngay dang ky", "ngay, thang, nam dang ky"),
+    "enterprise_code": ("ma so doanh nghiep", "ma so thue"),
+    "enterprise_name": ("ten doanh nghiep viet bang tieng viet", "ten cong ty viet bang tieng viet",
+                        "ten doanh nghiep", "ten cong ty"),
+    "date_of_first_registration": ("dang ky lan dau", "dang ky lan dau ngay"),
+    "head_office_address": ("dia chi tru so chinh",),
+    "legal_representative": ("nguoi dai dien theo phap luat",),
+    "certificate_serial": ("so seri", "so phat hanh", "serial"),
+    "owner_name": ("nguoi su dung dat", "chu su dung", "ten nguoi su dung dat"),
+    "parcel_number": ("thua dat so",),
+    "map_sheet_number": ("to ban do so",),
+    "land_address": ("dia chi thua dat", "dia chi"),
+    "area_m2": ("dien tich",),
+    "dossier_code": ("ma ho so", "so ho so"),
+    "procedure_code": ("ma thu tuc", "ma thu tuc hanh chinh"),
+    "procedure_name": ("ten thu tuc", "thu tuc hanh chinh", "thu tuc"),
+    "date_received": ("ngay nhan", "ngay tiep nhan", "tiep nhan ho so luc"),
+    "date_of_return": ("ngay hen tra ket qua", "hen tra ket qua", "ngay tra ket qua"),
+}
+
+# Fields whose value may run over to the next printed line.
+MULTILINE = frozenset({"place_of_origin", "place_of_residence", "place_of_birth", "head_office_address",
+                       "land_address", "enterprise_name", "procedure_name"})
+
+# The fields each kind of paper carries (vietnam.md); only these are looked for.
+FIELDS_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "cccd": ("id_number", "full_name", "date_of_birth", "sex", "nationality", "place_of_origin",
+             "place_of_residence", "date_of_expiry", "date_of_issue"),
+    "cmnd": ("id_number", "full_name", "date_of_birth", "place_of_origin", "place_of_residence"),
+    "birth_certificate": ("full_name", "date_of_birth", "sex", "ethnicity", "nationality", "place_of_birth",
+                          "id_number", "father_name", "mother_name", "date_of_issue"),
+    "marriage_certificate": ("husband_name", "wife_name", "husband_id_number", "wife_id_number",
+                             "date_of_registration"),
+    "residence_confirmation": ("full_name", "id_number", "place_of_residence", "date_of_issue"),
+    "business_registration": ("enterprise_code", "enterprise_name", "date_of_first_registration",
+                              "head_office_address", "legal_representative", "id_number"),
+    "land_use_certificate": ("certificate_serial", "owner_name", "parcel_number", "map_sheet_number",
+                             "land_address", "area_m2"),
+    "dossier_receipt": ("dossier_code", "procedure_code", "procedure_name", "full_name", "id_number",
+                        "date_received", "date_of_return"),
+    "application_form": ("full_name", "id_number", "procedure_name"),
+    "other": ("id_number", "full_name", "dossier_code", "procedure_code", "enterprise_code"),
+}
