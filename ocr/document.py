@@ -41,6 +41,7 @@ class PageText:
     rotation: int
     skew_degrees: float
     words: tuple[Word, ...] = ()
+    qr_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def _process_page(
         page = PageText(index + 1, own_text.strip(), "text-layer", 1.0, 0, 0.0)
         return page, OriginalPage(index)
     image = document.render(index)
-    recognised = recognise_page(image.pixels, image.dpi, options.page)
+    recognised = recognise_page(image.pixels, image.dpi, options.page, read_qr=index == 0)
     recognition = recognised.recognition
     page = PageText(
         number=index + 1,
@@ -67,6 +68,7 @@ def _process_page(
         rotation=recognised.rotation,
         skew_degrees=recognised.skew_degrees,
         words=recognition.words,
+        qr_codes=recognised.qr_codes,
     )
     return page, ImagePage(recognised.image_jpeg, recognised.dpi, recognition.text_layer_pdf)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ocr import preprocess, tesseract
+from ocr import preprocess, qr, tesseract
 from ocr.tesseract import Recognition
 
 
@@ -43,6 +43,7 @@ class RecognisedPage:
     skew_degrees: float  # measured skew that was removed
     dpi: int
     image_jpeg: bytes  # the straightened page as shown in the searchable PDF
+    qr_codes: tuple[str, ...] = ()
 
 
 def _straighten(pixels: np.ndarray, options: PageOptions) -> tuple[np.ndarray, float]:
@@ -72,7 +73,8 @@ def _needs_orientation_check(recognition: Recognition, options: PageOptions) -> 
     return recognition.confidence < options.orientation_check_below or _looks_sideways(recognition)
 
 
-def recognise_page(pixels: np.ndarray, dpi: int, options: PageOptions) -> RecognisedPage:
+def recognise_page(pixels: np.ndarray, dpi: int, options: PageOptions, *, read_qr: bool = False) -> RecognisedPage:
+    """`read_qr`: look for the QR code papers carry at the top left of their first page."""
     rotation = 0
     recognition, straight, skew = _attempt(pixels, 0, dpi, options)
     if options.detect_orientation and _needs_orientation_check(recognition, options):
@@ -95,5 +97,6 @@ def recognise_page(pixels: np.ndarray, dpi: int, options: PageOptions) -> Recogn
     if not ok:
         raise ValueError("could not encode the page image")
     return RecognisedPage(
-        recognition=recognition, rotation=rotation, skew_degrees=skew, dpi=dpi, image_jpeg=jpeg.tobytes()
+        recognition=recognition, rotation=rotation, skew_degrees=skew, dpi=dpi, image_jpeg=jpeg.tobytes(),
+        qr_codes=qr.read_qr_codes(preprocess.to_gray(straight)) if read_qr else (),
     )

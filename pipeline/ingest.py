@@ -22,6 +22,8 @@ from pathlib import Path
 from ocr import detect
 from ocr.classify import OTHER, Classification, classify
 from ocr.document import DocumentText, OcrOptions, PageProgress, recognise_document
+from ocr.fields.qr_payload import QrFacts, read_qr_payload
+from ocr.fields.read import read_fields
 from ocr.errors import EmptyFileError, InputFileError, TooLargeError, UnsupportedFileError
 from pipeline import keys
 from pipeline.manifest import Declared
@@ -182,6 +184,10 @@ def build_record(
     found = classify_pages([page["text"] for page in pages])
     if declared.doc_type and found.doc_type not in (OTHER, declared.doc_type):
         issues.append(f"declared as {declared.doc_type} at the counter, but the paper reads as {found.doc_type}")
+    doc_type = declared.doc_type or found.doc_type
+    fields = read_fields(doc_type, text.pages)
+    qr_codes = [code for page in text.pages for code in page.qr_codes]
+    qr = read_qr_payload(qr_codes[0]) if qr_codes else QrFacts()
     return {
         "id": sha,
         "sha256": sha,
@@ -192,14 +198,16 @@ def build_record(
             "size": size,
             "batch": batch,
         },
-        "doc_type": declared.doc_type or found.doc_type,
+        "doc_type": doc_type,
         "classification": {"doc_type": found.doc_type, "confidence": found.confidence, "evidence": found.evidence},
-        "owner_id": declared.owner_id,
-        "dossier_code": declared.dossier_code,
-        "procedure_code": declared.procedure_code,
+        # Trust: what the officer declared, then the paper's QR code, then what was read off the paper.
+        "owner_id": declared.owner_id or qr.applicant_id or owner_from_fields(doc_type, fields),
+        "dossier_code": declared.dossier_code or qr.dossier_code or _valid_value(fields, "dossier_code"),
+        "procedure_code": declared.procedure_code or qr.procedure_code or _valid_value(fields, "procedure_code"),
         "pages": pages,
-        "fields": {},
-        "needs_review": bool(issues),
+        "fields": fields,
+        "qr_codes": qr_codes,
+        "needs_review": bool(issues) or any(not item["valid"] for item in fields.values()),
         "issues": issues,
         "storage": {
             "original": keys.original(sha),
@@ -208,6 +216,19 @@ def build_record(
         },
         "ingested_at": now_iso(),
     }
+
+
+def _valid_value(fields: dict[str, dict], key: str) -> str | None:
+    item = fields.get(key)
+    return item["value"] if item and item["valid"] else None
+
+
+def owner_from_fields(doc_type: str, fields: dict[str, dict]) -> str | None:
+    """The person or business a paper belongs to, when the paper itself says so unambiguously."""
+    if doc_type == "business_registration":
+        return _valid_value(fields, "enterprise_code")
+    number = _valid_value(fields, "id_number")
+    return number if number and len(number) == 12 else None
 
 
 def classify_pages(texts: list[str]) -> Classification:

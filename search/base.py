@@ -34,6 +34,13 @@ class IndexBusyError(SearchIndexError):
     retryable = True
 
 
+class SearchUnavailableError(SearchIndexError):
+    """A search server could not be reached or shed load (too many requests,
+    unavailable); the same call is expected to succeed later."""
+
+    retryable = True
+
+
 class InvalidRecordError(SearchIndexError):
     """The record lacks what indexing needs (an id, a parseable `ingested_at`);
     retrying the same record cannot help."""

@@ -1,0 +1,119 @@
+"""A paper's fields as record.md wants them: value, confidence, page, valid, issues.
+
+Order of trust: a check-digited MRZ beats the printed face for the number
+and the dates (OCR misreads printed dates; a wrong MRZ read fails its check
+digit). Every check that fails leaves the value as read and says why, so the
+record goes to review instead of being silently corrected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+from ocr.fields import card, mrz
+from ocr.fields.extract import Line, find_values, lines_from_text, lines_from_words
+from ocr.fields.id_number import check_personal_number
+from ocr.fields.labels import FIELDS_BY_TYPE
+from ocr.fields.values import ValueIssue, clean_text, normalise
+from ocr.tesseract import Word
+
+_MRZ_LINE = re.compile(r"^[0-9A-Z<«]{26,34}$")
+
+
+@dataclass
+class Field:
+    value: str | None
+    confidence: float
+    page: int
+    issues: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "confidence": self.confidence, "page": self.page,
+                "valid": not self.issues, "issues": list(self.issues)}
+
+
+class PageLike(Protocol):
+    """The part of ocr.document.PageText this module reads."""
+
+    number: int
+    text: str
+    words: tuple[Word, ...]
+
+
+def page_lines(pages: Sequence[PageLike]) -> list[Line]:
+    lines: list[Line] = []
+    for page in pages:
+        lines += lines_from_words(page.words, page.number) if page.words else lines_from_text(page.text, page.number)
+    return lines
+
+
+def read_fields(doc_type: str, pages: Sequence[PageLike]) -> dict[str, dict]:
+    lines = page_lines(pages)
+    fields: dict[str, Field] = {}
+    for key, raw in find_values(lines, FIELDS_BY_TYPE.get(doc_type, FIELDS_BY_TYPE["other"])).items():
+        try:
+            fields[key] = Field(normalise(key, raw.text), raw.confidence, raw.page)
+        except ValueIssue as issue:
+            fields[key] = Field(clean_text(raw.text), raw.confidence, raw.page, [str(issue)])
+    if doc_type in ("cccd", "other"):
+        _apply_mrz(lines, fields)
+    _check(fields)
+    return {key: value.to_dict() for key, value in fields.items()}
+
+
+def _apply_mrz(lines: list[Line], fields: dict[str, Field]) -> None:
+    candidates = [line for line in lines if _MRZ_LINE.match(line.text.replace(" ", ""))]
+    for start in range(len(candidates) - 2):
+        block = candidates[start : start + 3]
+        try:
+            zone = mrz.parse_td1("\n".join(line.text for line in block))
+        except mrz.MrzError:
+            continue
+        confidence = min(line.confidence(0, len(line.text)) for line in block)
+        fields["mrz"] = Field("\n".join(zone.lines), round(confidence, 3), block[0].page, list(zone.issues))
+        printed = {key: fields[key].value for key in ("id_number", "full_name", "sex", "date_of_birth",
+                                                     "date_of_expiry") if key in fields and not fields[key].issues}
+        for mismatch in mrz.compare_with_printed(zone, printed):
+            fields["mrz"].issues.append(mismatch)
+        if not zone.issues:  # check digits hold: the MRZ wins for the number and dates
+            _take_from_mrz(fields, "id_number", zone.personal_number, fields["mrz"])
+            if zone.birth_date:
+                _take_from_mrz(fields, "date_of_birth", zone.birth_date.isoformat(), fields["mrz"])
+            if zone.expiry:
+                _take_from_mrz(fields, "date_of_expiry", zone.expiry.isoformat(), fields["mrz"])
+        return
+
+
+def _take_from_mrz(fields: dict[str, Field], key: str, value: str, zone: Field) -> None:
+    current = fields.get(key)
+    if current is None:
+        fields[key] = Field(value, zone.confidence, zone.page)
+    elif current.value != value:
+        current.issues.append(f"printed {current.value!r} differs from the MRZ; the MRZ's {value} is kept")
+        current.value = value
+
+
+def _iso(fields: dict[str, Field], key: str) -> date | None:
+    item = fields.get(key)
+    if item is None or item.issues or not item.value:
+        return None
+    return date.fromisoformat(item.value)
+
+
+def _check(fields: dict[str, Field]) -> None:
+    sex = fields["sex"].value if "sex" in fields and not fields["sex"].issues else None
+    for key in ("id_number", "husband_id_number", "wife_id_number"):
+        if key in fields and not fields[key].issues and fields[key].value:
+            own = key == "id_number"
+            result = check_personal_number(fields[key].value, sex=sex if own else None,
+                                           birth_date=_iso(fields, "date_of_birth") if own else None)
+            fields[key].issues += result.issues
+    birth, issued = _iso(fields, "date_of_birth"), _iso(fields, "date_of_issue")
+    expiry_field = fields.get("date_of_expiry")
+    if expiry_field is not None and not expiry_field.issues and birth and issued:
+        expiry = date.fromisoformat(expiry_field.value) if expiry_field.value else None
+        expiry_field.issues += card.check_expiry(birth, issued, expiry)
