@@ -162,35 +162,34 @@ class Sheet:
         self.draw.text((self.px(left), self.px(y)), text, font=self.font(pt, style, family), fill=fill, anchor="ls")
         return left + width
 
-    def runs(self, x: float, y: float, width: float, runs: list[Run], pt: float, *, leading: float = 1.3,
-             hang: float = 0.0, align: Literal["left", "center"] = "left", family: Family | None = None) -> float:
-        """Wrap mixed-style text (a label in regular, its value in bold) inside ``width``.
-
-        Continuation lines start ``hang`` mm in, as values under a label do.
-        Returns the baseline of the next line.
-        """
-        words = [(word, style) for text, style in runs for word in nfc(text).split()]
+    def wrap(self, runs: list[Run], width: float, pt: float, *, hang: float = 0.0,
+             family: Family | None = None) -> list[list[tuple[str, Style, float]]]:
+        """Break mixed-style text into lines of (word, style, width in mm); continuation lines are ``hang`` mm in."""
         space = self.measure(" ", pt, "regular", family)
         lines: list[list[tuple[str, Style, float]]] = [[]]
         used = 0.0
-        for word, style in words:
-            size = self.measure(word, pt, style, family)
-            limit = width - (hang if len(lines) > 1 else 0.0)
-            if lines[-1] and used + space + size > limit:
-                lines.append([])
-                used = 0.0
-            used += (space if lines[-1] else 0.0) + size
-            lines[-1].append((word, style, size))
-        step = pt * PT_MM * leading
-        for number, line in enumerate(lines):
+        for text, style in runs:
+            for word in nfc(text).split():
+                size = self.measure(word, pt, style, family)
+                limit = width - (hang if len(lines) > 1 else 0.0)
+                if lines[-1] and used + space + size > limit:
+                    lines.append([])
+                    used = 0.0
+                used += (space if lines[-1] else 0.0) + size
+                lines[-1].append((word, style, size))
+        return lines
+
+    def runs(self, x: float, y: float, width: float, runs: list[Run], pt: float, *, leading: float = 1.3,
+             hang: float = 0.0, align: Literal["left", "center"] = "left", family: Family | None = None) -> float:
+        """Draw wrapped mixed-style text (a label in regular, its value in bold); returns the next baseline."""
+        space = self.measure(" ", pt, "regular", family)
+        for number, line in enumerate(self.wrap(runs, width, pt, hang=hang, family=family)):
             total = sum(size for _, _, size in line) + space * max(len(line) - 1, 0)
-            cursor = x + (hang if number else 0.0)
-            if align == "center":
-                cursor = x + (width - total) / 2
+            cursor = x + (width - total) / 2 if align == "center" else x + (hang if number else 0.0)
             for word, style, size in line:
                 self.text(cursor, y, word, pt, style, family=family)
                 cursor += size + space
-            y += step
+            y += pt * PT_MM * leading
         return y
 
     def rect(self, x0: float, y0: float, x1: float, y1: float, *, outline: int | None = 0, fill: int | None = None,
@@ -212,3 +211,485 @@ class Sheet:
 
     def array(self) -> np.ndarray:
         return np.asarray(self.image, dtype=np.uint8).copy()
+
+
+def _qr_image(payload: str, module_px: int) -> Image.Image:
+    """UTF-8 byte mode without ECI: OpenCV and phone readers decode it, and OpenCV rejects ECI."""
+    code = segno.make(payload, error="m", encoding="utf-8", micro=False)
+    matrix = np.asarray(code.matrix, dtype=np.uint8)
+    matrix = np.pad(matrix, 4)  # the quiet zone ISO/IEC 18004 asks for
+    pixels = np.where(np.kron(matrix, np.ones((module_px, module_px), np.uint8)) > 0, 0, 255).astype(np.uint8)
+    return Image.fromarray(pixels)
+
+
+def _qr(sheet: Sheet, payload: str, x: float, y: float, size: float) -> None:
+    """Draw a QR code of about ``size`` mm with whole-pixel modules, which keeps it decodable at 200 dpi."""
+    modules = len(segno.make(payload, error="m", encoding="utf-8", micro=False).matrix) + 8
+    sheet.paste(_qr_image(payload, max(2, sheet.px(size) // modules)), x, y)
+
+
+def _emblem(sheet: Sheet, x: float, y: float, size: float) -> None:
+    """The national emblem as a photocopy shows it: rings around a star."""
+    sheet.ellipse(x, y, x + size, y + size, outline=70, fill=200, width=size * 0.03)
+    inset = size * 0.17
+    sheet.ellipse(x + inset, y + inset, x + size - inset, y + size - inset, outline=90, fill=150, width=size * 0.02)
+    cx, cy, radius = x + size / 2, y + size / 2, size * 0.26
+    points = []
+    for k in range(10):
+        r = radius if k % 2 == 0 else radius * 0.4
+        angle = -np.pi / 2 + k * np.pi / 5
+        points.append((sheet.px(cx + r * np.cos(angle)), sheet.px(cy + r * np.sin(angle))))
+    sheet.draw.polygon(points, fill=235)
+
+
+def _photo(sheet: Sheet, x0: float, y0: float, x1: float, y1: float) -> None:
+    sheet.rect(x0, y0, x1, y1, outline=110, fill=214, width=0.15)
+    cx, width, height = (x0 + x1) / 2, x1 - x0, y1 - y0
+    sheet.ellipse(cx - width * 0.22, y0 + height * 0.16, cx + width * 0.22, y0 + height * 0.56, outline=None, fill=120)
+    sheet.draw.pieslice((sheet.px(cx - width * 0.42), sheet.px(y0 + height * 0.62),
+                         sheet.px(cx + width * 0.42), sheet.px(y1 + height * 0.35)), 180, 360, fill=120)
+
+
+def _signature(sheet: Sheet, rng: np.random.Generator, cx: float, y: float, width: float) -> None:
+    """A pen scribble: a few loops along a slanting line, as a handwritten signature is."""
+    steps = 60
+    t = np.linspace(0.0, 1.0, steps)
+    loops = rng.uniform(2.5, 5.0)
+    xs = cx - width / 2 + width * t + 1.2 * np.sin(2 * np.pi * loops * t)
+    ys = y - 2.0 * t + 2.2 * np.cos(2 * np.pi * loops * t + rng.uniform(0, np.pi)) * (1 - 0.5 * t)
+    points = [(sheet.px(px), sheet.px(py)) for px, py in zip(xs, ys, strict=True)]
+    sheet.draw.line(points, fill=40, width=max(1, sheet.px(0.3)), joint="curve")
+
+
+def _seal(sheet: Sheet, cx: float, cy: float) -> None:
+    """A 36 mm round seal; red on paper, mid-grey on a greyscale scan."""
+    for radius, width in ((18.0, 0.7), (13.5, 0.3)):
+        sheet.ellipse(cx - radius, cy - radius, cx + radius, cy + radius, outline=150, width=width)
+    sheet.ellipse(cx - 2.5, cy - 2.5, cx + 2.5, cy + 2.5, outline=None, fill=150)
+
+
+def _guilloche(sheet: Sheet, rng: np.random.Generator) -> None:
+    """Faint security waves behind a card's print; a scan keeps them as light grey lines."""
+    phase = rng.uniform(0, 2 * np.pi)
+    xs = np.linspace(0, sheet.width_mm, 200)
+    for offset in np.arange(-4.0, sheet.height_mm + 4.0, 2.6):
+        ys = offset + 1.4 * np.sin(xs / 6.0 + phase + offset / 9.0)
+        sheet.draw.line([(sheet.px(x), sheet.px(y)) for x, y in zip(xs, ys, strict=True)], fill=226, width=1)
+
+
+def _card(dpi: int, rng: np.random.Generator, family: Family) -> Sheet:
+    card = Sheet(CARD_MM[0], CARD_MM[1], dpi, family)
+    card.rect(0, 0, CARD_MM[0], CARD_MM[1], outline=None, fill=244, radius=3.2)
+    _guilloche(card, rng)
+    return card
+
+
+def _on_page(card: Sheet, page: Sheet, x: float, y: float) -> None:
+    """Paste a card with rounded corners, edged as a photocopier edges a card lying on its glass."""
+    mask = Image.new("L", card.image.size, 0)
+    ImageDraw.Draw(mask).rounded_rectangle((0, 0, card.image.size[0] - 1, card.image.size[1] - 1),
+                                           radius=card.px(3.2), fill=255)
+    page.image.paste(card.image, (page.px(x), page.px(y)), mask)
+    page.rect(x, y, x + CARD_MM[0], y + CARD_MM[1], outline=80, width=0.3, radius=3.2)
+
+
+CARD_MM = (85.6, 54.0)
+
+
+# --- numbers and words -----------------------------------------------------
+
+_DIGIT_WORDS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+
+
+def _words_below_1000(n: int, *, full: bool) -> str:
+    """Vietnamese for 0-999; ``full`` spells a leading "không trăm" as inside larger numbers."""
+    hundreds, tens, units = n // 100, n // 10 % 10, n % 10
+    parts: list[str] = []
+    if hundreds or full:
+        parts += [_DIGIT_WORDS[hundreds], "trăm"]
+    if tens == 0 and units and parts:
+        parts.append("linh")
+    elif tens == 1:
+        parts.append("mười")
+    elif tens > 1:
+        parts += [_DIGIT_WORDS[tens], "mươi"]
+    if units:
+        if units == 1 and tens > 1:
+            parts.append("mốt")
+        elif units == 5 and tens > 0:
+            parts.append("lăm")
+        elif units == 4 and tens > 1:
+            parts.append("tư")
+        else:
+            parts.append(_DIGIT_WORDS[units])
+    return " ".join(parts) if parts else "không"
+
+
+def number_words(n: int) -> str:
+    """How papers spell a number "bằng chữ", up to the billions of a charter capital."""
+    if not 0 <= n < 10**12:
+        raise ValueError(f"{n} is out of range")
+    if n < 1000:
+        return _words_below_1000(n, full=False)
+    parts: list[str] = []
+    for scale, unit in ((10**9, "tỷ"), (10**6, "triệu"), (10**3, "nghìn"), (1, "")):
+        chunk = n // scale % 1000
+        if chunk:
+            parts += [_words_below_1000(chunk, full=bool(parts)), unit]
+    return " ".join(p for p in parts if p)
+
+
+def date_words(day: date) -> str:
+    """A date spelled out as birth certificates write it beside the figures."""
+    month = "tư" if day.month == 4 else number_words(day.month)
+    return f"Ngày {number_words(day.day)} tháng {month} năm {number_words(day.year)}"
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# --- synthetic people ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Citizen:
+    """An invented person whose personal number agrees with their sex and birth date."""
+
+    full_name: str
+    sex: Sex
+    birth: date
+    id_number: str
+    origin: str
+    residence: Address
+
+    @property
+    def capitals(self) -> str:
+        return self.full_name.upper()
+
+    @property
+    def title(self) -> str:
+        return "Ông" if self.sex == "Nam" else "Bà"
+
+
+def _place(rng: np.random.Generator, province: str) -> str:
+    """A commune-level place (quê quán, nơi sinh): commune, district, province."""
+    ward_kind = pick(rng, ("Xã", "Phường", "Xã"))
+    district_kind = pick(rng, ("huyện", "quận", "thị xã"))
+    return f"{ward_kind} {pick(rng, WARDS)}, {district_kind} {pick(rng, DISTRICTS)}, {province}"
+
+
+def _citizen(rng: np.random.Generator, born_from: date, born_to: date, *, sex: Sex | None = None,
+             surname: str | None = None, residence: Address | None = None) -> Citizen:
+    sex = sex or pick(rng, ("Nam", "Nữ"))
+    name = f"{surname or pick(rng, SURNAMES)} {pick(rng, MIDDLE_NAMES[sex])} {pick(rng, GIVEN_NAMES[sex])}"
+    birth = born_from + timedelta(days=int(rng.integers(0, (born_to - born_from).days + 1)))
+    codes = sorted(PROVINCE_CODES)
+    code = pick(rng, codes)
+    number = make_personal_number(code, birth, sex, int(rng.integers(0, 1_000_000)))
+    origin = _place(rng, PROVINCE_CODES[pick(rng, codes) if rng.random() < 0.4 else code])
+    home = residence or make_address(rng, PROVINCE_CODES[pick(rng, codes) if rng.random() < 0.3 else code])
+    return Citizen(nfc(name), sex, birth, number, nfc(origin), home)
+
+
+def _years_before(day: date, low: int, high: int) -> tuple[date, date]:
+    """Birth dates that make someone ``low``-``high`` years old on ``day``."""
+    return date(day.year - high, 1, 1), date(day.year - low, 12, 31)
+
+
+def _random_day(rng: np.random.Generator, start: date, end: date) -> date:
+    return start + timedelta(days=int(rng.integers(0, (end - start).days + 1)))
+
+
+_UNKNOWN_PROVINCE_CODES = tuple(f"{c:03d}" for c in range(1, 100) if f"{c:03d}" not in PROVINCE_CODES)
+
+
+def _number_truth(rng: np.random.Generator, person: Citizen, defect: Defect | None) -> FieldTruth:
+    """The printed personal number: the person's own, or one broken the way ``defect`` says."""
+    number = person.id_number
+    if defect not in _ID_DEFECTS:
+        return FieldTruth(number)
+    digit, year = int(number[3]), person.birth.year
+    if defect == "province":
+        code = pick(rng, _UNKNOWN_PROVINCE_CODES)
+        return FieldTruth(code + number[3:], False, f"unknown province code {code}")
+    if defect == "sex_digit":
+        wrong = digit ^ 1
+        says = "male" if wrong % 2 == 0 else "female"
+        return FieldTruth(f"{number[:3]}{wrong}{number[4:]}", False,
+                          f"century/sex digit {wrong} says {says} but printed sex is {person.sex}")
+    if defect == "century":
+        wrong = digit + 2 if digit < 2 else digit - 2
+        century = 1900 + 100 * (wrong // 2)
+        return FieldTruth(f"{number[:3]}{wrong}{number[4:]}", False,
+                          f"century/sex digit {wrong} says born {century}-{century + 99} "
+                          f"but printed birth year is {year}")
+    digits = f"{(year + int(rng.integers(1, 99))) % 100:02d}"
+    return FieldTruth(f"{number[:4]}{digits}{number[6:]}", False,
+                      f"birth-year digits {digits} do not match printed birth year {year}")
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+# --- A4 papers -------------------------------------------------------------
+
+MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+
+
+class Paper(Sheet):
+    """An A4 administrative paper filled top to bottom (Decree 30/2020/ND-CP margins and sizes)."""
+
+    LEFT, RIGHT, TOP = 30.0, 195.0, 18.0
+    PT = 13.0
+
+    def __init__(self, dpi: int) -> None:
+        super().__init__(210.0, 297.0, dpi, "serif")
+        self.y = self.TOP
+
+    @property
+    def width(self) -> float:
+        return self.RIGHT - self.LEFT
+
+    def step(self, pt: float | None = None, leading: float = 1.3) -> float:
+        return (pt or self.PT) * PT_MM * leading
+
+    def header(self, agency: list[tuple[str, Style]], number: str | None, place_date: str | None) -> None:
+        """Agency top left, the national motto top right, number under the agency, place and date under the motto."""
+        left_cx, right_cx, column = 58.0, 143.0, 70.0
+        baseline = self.y + self.step(12.5, 1.0)
+        y = baseline
+        for text, style in agency:
+            y = self.runs(left_cx - column / 2, y, column, [(text, style)], 12.5, align="center", leading=1.2)
+        rule_y = y - self.step(12.5, 1.2) + 1.6
+        self.line(left_cx - 12, rule_y, left_cx + 12, rule_y, width=0.3)
+        y += 2.0
+        if number:
+            y = self.runs(left_cx - column / 2, y, column, [(number, "regular")], 13, align="center")
+        self.text(right_cx, baseline, MOTTO[0], 12.5, "bold", align="center")
+        motto_y = baseline + self.step(13.5, 1.2)
+        end = self.text(right_cx, motto_y, MOTTO[1], 13.5, "bold", align="center")
+        self.line(2 * right_cx - end, motto_y + 1.6, end, motto_y + 1.6, width=0.3)
+        right_y = motto_y + self.step(13.5, 1.6) + 1.5
+        if place_date:
+            self.text(min(right_cx, self.RIGHT - self.measure(place_date, 13, "italic") / 2), right_y,
+                      place_date, 13, "italic", align="center")
+            right_y += self.step()
+        self.y = max(y, right_y) + self.step(leading=0.5)
+
+    def motto(self) -> None:
+        """The motto alone, centred, as on forms a citizen fills in and on certificates."""
+        cx = (self.LEFT + self.RIGHT) / 2
+        self.y += self.step(13, 1.0)
+        self.text(cx, self.y, MOTTO[0], 13, "bold", align="center")
+        self.y += self.step(14, 1.2)
+        end = self.text(cx, self.y, MOTTO[1], 14, "bold", align="center")
+        self.line(2 * cx - end, self.y + 1.6, end, self.y + 1.6, width=0.3)
+        self.y += self.step(leading=1.6)
+
+    def center(self, text: str, pt: float = 13.0, style: Style = "bold", *, space: float = 0.0) -> None:
+        self.y += self.step(pt, space)
+        self.y = self.runs(self.LEFT, self.y, self.width, [(text, style)], pt, align="center", leading=1.25)
+
+    def field(self, label: str, value: str, style: Style = "regular", *, space: float = 0.0,
+              indent: float = 0.0) -> None:
+        """``Label: value`` with the value running on under the label when long."""
+        self.y += self.step(leading=space)
+        self.y = self.runs(self.LEFT + indent, self.y, self.width - indent, [(f"{label}:", "regular"), (value, style)],
+                           self.PT)
+
+    def row(self, cells: list[tuple[str, str, Style]], *, offsets: tuple[float, ...] | None = None) -> None:
+        """Several short ``Label: value`` pairs on one line, at tab stops."""
+        stops = offsets or tuple(self.width * k / len(cells) for k in range(len(cells)))
+        for (label, value, style), offset in zip(cells, stops, strict=True):
+            end = self.text(self.LEFT + offset, self.y, f"{label}: ", self.PT)
+            self.text(end + self.measure(" ", self.PT), self.y, value, self.PT, style)
+        self.y += self.step()
+
+    def para(self, text: str, *, style: Style = "regular", space: float = 0.2) -> None:
+        """A paragraph with its first line indented, as body text is."""
+        self.y += self.step(leading=space)
+        words = nfc(text).split()
+        indent = 12.7
+        first: list[str] = []
+        while words and self.measure(" ".join([*first, words[0]]), self.PT, style) <= self.width - indent:
+            first.append(words.pop(0))
+        self.text(self.LEFT + indent, self.y, " ".join(first), self.PT, style)
+        self.y += self.step()
+        if words:
+            self.y = self.runs(self.LEFT, self.y, self.width, [(" ".join(words), style)], self.PT)
+
+    def signatures(self, rng: np.random.Generator, blocks: list[tuple[str, str, str]], *, seal: bool = False,
+                   space: float = 0.8) -> None:
+        """Signature blocks (role, note, signer) side by side; the last one is the right-hand, official one."""
+        self.y += self.step(leading=space)
+        centres = [self.LEFT + self.width * 0.75] if len(blocks) == 1 else [
+            self.LEFT + self.width * (0.5 + k) / len(blocks) for k in range(len(blocks))]
+        bottom = self.y
+        for (role, note, signer), cx in zip(blocks, centres, strict=True):
+            column = self.width / len(blocks) + (10 if len(blocks) == 1 else 0)
+            y = self.runs(cx - column / 2, self.y, column, [(role, "bold")], self.PT, align="center", leading=1.2)
+            y = self.runs(cx - column / 2, y, column, [(note, "italic")], 12, align="center", leading=1.2)
+            _signature(self, rng, cx, y + 9.0, 26.0)
+            if seal and cx == centres[-1]:
+                _seal(self, cx - 14.0, y + 6.0)
+            bottom = max(bottom, self.runs(cx - column / 2, y + 18.0, column, [(signer, "bold")], self.PT,
+                                           align="center"))
+        self.y = bottom
+
+    def fits(self) -> bool:
+        return self.y <= 297.0 - 12.0
+
+
+# --- cards -----------------------------------------------------------------
+
+_MARKS = ("Nốt ruồi C: 1cm trên trước đầu mày phải", "Sẹo chấm C: 2cm dưới sau cánh mũi trái",
+          "Nốt ruồi C: 1,5cm dưới sau mép trái", "Sẹo chấm C: 2cm trên trước đuôi mắt phải",
+          "Nốt ruồi C: 1cm dưới trước dái tai trái")
+
+
+def _split_address(address: str) -> tuple[str, str]:
+    """House and street stay on the label line; ward, district and province go below, as on the card."""
+    parts = address.split(", ")
+    return ", ".join(parts[:2]), ", ".join(parts[2:])
+
+
+def _cccd_front(rng: np.random.Generator, dpi: int, person: Citizen, number: str, issued: date,
+                expiry: date | None) -> Sheet:
+    card = _card(dpi, rng, "sans")
+    _emblem(card, 3.5, 2.5, 12.0)
+    residence = str(person.residence)
+    qr_text = "|".join((number, "", person.full_name, f"{person.birth:%d%m%Y}", person.sex, residence,
+                        f"{issued:%d%m%Y}"))
+    _qr(card, qr_text, 71.0, 1.8, 13.0)
+    cx = 43.5
+    card.text(cx, 5.6, MOTTO[0], 6.0, "bold", align="center")
+    card.text(cx, 8.4, MOTTO[1], 6.0, "bold", align="center")
+    card.text(cx, 12.9, "CĂN CƯỚC CÔNG DÂN", 9.5, "bold", align="center")
+    card.text(cx, 15.6, "Citizen Identity Card", 6.0, "bold", align="center")
+    _photo(card, 3.0, 18.5, 22.0, 43.5)
+    shown_expiry = f"{expiry:%d/%m/%Y}" if expiry else "Không thời hạn"
+    end = card.text(2.5, 47.6, "Có giá trị đến:", 5.0)
+    card.text(end + 0.8, 47.6, shown_expiry, 6.0, "bold")
+    card.text(2.5, 50.0, "Date of expiry", 4.5, "italic")
+
+    x, width = 24.5, 59.0
+    house_street, rest = _split_address(residence)
+    for scale in (1.0, 0.93, 0.86, 0.8, 0.74):
+        label, value = 5.5 * scale, 6.8 * scale
+        origin_lines = card.wrap([(person.origin, "regular")], width, value)
+        rest_lines = card.wrap([(rest, "regular")], width, value)
+        needed = 3.6 + 6 * label * PT_MM * 1.3 + (2 + len(origin_lines) + len(rest_lines)) * value * PT_MM * 1.25
+        if 20.6 + needed <= 53.0:
+            break
+    y = 20.6
+    end = card.text(x, y, "Số / No.:", label * 1.1)
+    card.text(end + 1.5, y, number, 10.5 * scale, "bold")
+    y += 3.6 * scale
+    card.text(x, y, "Họ và tên / Full name:", label)
+    y += label * PT_MM * 1.3 + 0.6
+    card.text(x + 4, y, person.capitals, value * 1.25, "bold")
+    y += value * PT_MM * 1.35
+    end = card.text(x, y, "Ngày sinh / Date of birth:", label)
+    card.text(end + 1.0, y, f"{person.birth:%d/%m/%Y}", value)
+    y += value * PT_MM * 1.3
+    end = card.text(x, y, "Giới tính / Sex:", label)
+    card.text(end + 1.0, y, person.sex, value)
+    end = card.text(x + 22, y, "Quốc tịch / Nationality:", label)
+    card.text(end + 1.0, y, "Việt Nam", value)
+    y += value * PT_MM * 1.3
+    card.text(x, y, "Quê quán / Place of origin:", label)
+    y += label * PT_MM * 1.3
+    y = card.runs(x, y, width, [(person.origin, "regular")], value, leading=1.25)
+    end = card.text(x, y, "Nơi thường trú / Place of residence:", label)
+    card.text(end + 1.0, y, house_street, value)
+    y += value * PT_MM * 1.25
+    card.runs(x, y, width, [(rest, "regular")], value, leading=1.25)
+    return card
+
+
+def _cccd_back(rng: np.random.Generator, dpi: int, issued: date, mrz: tuple[str, str, str]) -> Sheet:
+    card = _card(dpi, rng, "sans")
+    card.text(3.0, 4.6, "Đặc điểm nhân dạng / Personal identification:", 5.3)
+    y = card.runs(3.0, 7.4, 47.0, [(pick(rng, _MARKS), "regular")], 6.0, leading=1.2)
+    end = card.text(3.0, y + 1.0, "Ngày, tháng, năm / Date, month, year:", 5.3)
+    card.text(end + 0.8, y + 1.0, f"{issued:%d/%m/%Y}", 6.3, "bold")
+    y = card.runs(3.0, y + 4.4, 48.0, [("CỤC TRƯỞNG CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", "bold")],
+                  5.3, align="center", leading=1.2)
+    _signature(card, rng, 27.0, y + 3.5, 16.0)
+    director = _citizen(rng, date(1965, 1, 1), date(1975, 12, 31), sex="Nam")
+    card.text(27.0, y + 8.0, director.full_name, 6.0, "bold", align="center")
+    for left, label, english in ((53.0, "Ngón trỏ trái", "Left index finger"),
+                                 (69.0, "Ngón trỏ phải", "Right index finger")):
+        card.rect(left, 3.0, left + 14.5, 22.5, outline=90, width=0.2, radius=1.0)
+        card.text(left + 7.25, 25.2, label, 4.8, align="center")
+        card.text(left + 7.25, 27.3, english, 4.2, "italic", align="center")
+    # OCR-B keeps a 2.54 mm pitch; size the monospace font so 30 characters span 76.2 mm.
+    pt = 2.54 / (card.measure("0" * 30, 10.0, family="mono") / 30 / 10.0)
+    for k, line in enumerate(mrz):
+        card.text(4.7, 39.5 + 5.0 * k, line, pt, family="mono")
+    return card
+
+
+def _cccd(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen:
+    issued = _random_day(rng, date(2021, 1, 1), date(2024, 6, 30))
+    person = _citizen(rng, *_years_before(issued, 15, 75))
+    expiry = expected_expiry(person.birth, issued)
+    number = _number_truth(rng, person, defect)
+    assert number.value is not None
+    lines = make_td1(number.value, full_name=person.full_name, birth_date=person.birth, sex=person.sex,
+                     expiry=expiry)
+    mrz = FieldTruth("\n".join(lines))
+    if not number.valid:
+        mrz = FieldTruth(mrz.value, False, f"holds the personal number: {number.issue}")
+    elif defect == "mrz_check":
+        lines, mrz = _break_mrz(rng, lines)
+    page = Sheet(210.0, 297.0, dpi)
+    _on_page(_cccd_front(rng, dpi, person, number.value, issued, expiry), page, 62.2, 22.0)
+    _on_page(_cccd_back(rng, dpi, issued, lines), page, 62.2, 88.0)
+    _certified_copy(rng, page, person.residence, issued, 160.0)
+    fields = {
+        "id_number": number,
+        "full_name": FieldTruth(person.full_name),
+        "date_of_birth": FieldTruth(_iso(person.birth)),
+        "sex": FieldTruth(person.sex),
+        "nationality": FieldTruth("Việt Nam"),
+        "place_of_origin": FieldTruth(person.origin),
+        "place_of_residence": FieldTruth(str(person.residence)),
+        "date_of_expiry": FieldTruth(_iso(expiry)),
+        "date_of_issue": FieldTruth(_iso(issued)),
+        "mrz": mrz,
+    }
+    return Specimen("cccd", page.array(), dpi, fields, number.value, defect=defect)
+
+
+_MRZ_CHECKS = (("document number", 0, 14), ("personal number", 0, 29), ("birth date", 1, 6), ("expiry", 1, 14),
+               ("composite", 1, 29))
+
+
+def _break_mrz(rng: np.random.Generator, lines: tuple[str, str, str]) -> tuple[tuple[str, str, str], FieldTruth]:
+    label, row, column = _MRZ_CHECKS[int(rng.integers(len(_MRZ_CHECKS)))]
+    right = lines[row][column]
+    wrong = str((int(right) + int(rng.integers(1, 10))) % 10)
+    broken = list(lines)
+    broken[row] = broken[row][:column] + wrong + broken[row][column + 1:]
+    text = "\n".join(broken)
+    return (broken[0], broken[1], broken[2]), FieldTruth(text, False,
+                                                         f"MRZ {label} check digit is {wrong}, should be {right}")
+
+
+def _certified_copy(rng: np.random.Generator, page: Sheet, residence: Address, after: date, y: float) -> None:
+    """Half of card photocopies carry a commune's certification that the copy matches the original."""
+    if rng.random() < 0.5:
+        return
+    day = _random_day(rng, after, after + timedelta(days=900))
+    x, width = 105.0, 80.0
+    page.rect(x, y, x + width, y + 24.0, outline=120, width=0.5)
+    page.runs(x, y + 5.0, width, [("CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH", "bold")], 10, align="center")
+    page.runs(x, y + 10.0, width, [(f"Số chứng thực: {int(rng.integers(1, 5000))} "
+                                    f"Quyển số: {int(rng.integers(1, 12)):02d}/{day.year}-SCT/BS", "regular")],
+              10, align="center")
+    page.runs(x, y + 15.0, width, [(_capitalise(long_date(day)), "italic")], 10, align="center")
+    page.runs(x, y + 20.0, width, [(f"{residence.ward_kind.upper()} {residence.ward.upper()}", "bold")], 9,
+              align="center", family="sans")
+    _signature(page, rng, x + width / 2, y + 34.0, 22.0)

@@ -28,18 +28,29 @@ from storage.base import (
     StoreUnavailableError,
 )
 from storage.local import LocalObjectStore
+from storage.s3 import S3ObjectStore
+
+pytest_plugins = ["tests.s3_server"]
 
 HOLDER = {"họ-và-tên": "Nguyễn Thị Ánh Tuyết", "nơi-thường-trú": "Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh"}
 
 
-def local_store(tmp_path: Path) -> ObjectStore:
+def local_store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
     return LocalObjectStore(tmp_path / "store")
 
 
-@pytest.fixture(params=[pytest.param(local_store, id="local")])
+def s3_store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
+    """A new bucket on the session's S3 server, asked for lazily so `-m "not s3"` never starts one."""
+    server = request.getfixturevalue("s3_server")
+    return S3ObjectStore(server.client(), server.new_bucket())
+
+
+@pytest.fixture(
+    params=[pytest.param(local_store, id="local"), pytest.param(s3_store, id="s3", marks=pytest.mark.s3)]
+)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
-    """A fresh, empty store of each backend; e.g. add pytest.param(s3_store, id="s3", marks=pytest.mark.s3)."""
-    return request.param(tmp_path)
+    """A fresh, empty store of each backend."""
+    return request.param(request, tmp_path)
 
 
 def sha(data: bytes) -> str:

@@ -15,6 +15,9 @@ from datetime import date
 from typing import Protocol
 
 from ocr.fields import card, mrz
+from ocr.fields.dossier import check_dossier_code, check_procedure_code
+from ocr.fields.land_certificate import check_certificate_serial
+from ocr.fields.tax_code import check_tax_code
 from ocr.fields.extract import Line, find_values, lines_from_text, lines_from_words
 from ocr.fields.id_number import check_personal_number
 from ocr.fields.labels import FIELDS_BY_TYPE
@@ -104,7 +107,19 @@ def _iso(fields: dict[str, Field], key: str) -> date | None:
     return date.fromisoformat(item.value)
 
 
+# Checks of one value on its own (vietnam.md); cross-field checks follow in _check.
+_SHAPE_CHECKS = {
+    "dossier_code": lambda value: list(check_dossier_code(value).issues),
+    "procedure_code": check_procedure_code,
+    "enterprise_code": check_tax_code,
+    "certificate_serial": check_certificate_serial,
+}
+
+
 def _check(fields: dict[str, Field]) -> None:
+    for key, check in _SHAPE_CHECKS.items():
+        if key in fields and not fields[key].issues and fields[key].value:
+            fields[key].issues += check(fields[key].value)
     sex = fields["sex"].value if "sex" in fields and not fields["sex"].issues else None
     for key in ("id_number", "husband_id_number", "wife_id_number"):
         if key in fields and not fields[key].issues and fields[key].value:

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Callable
 
 from ocr.fields.dates import DateError, parse_date, parse_expiry
-from search.folding import fold
+from ocr.fields.id_number import read_sex
 
 
 class ValueIssue(ValueError):
@@ -56,12 +56,10 @@ def iso_expiry(raw: str) -> str | None:
 
 
 def sex(raw: str) -> str:
-    folded = fold(raw).split()
-    if folded and folded[0] in ("nam", "male", "m"):
-        return "Nam"
-    if folded and folded[0] in ("nu", "female", "f"):
-        return "Nữ"
-    raise ValueIssue(f"sex must read Nam or Nữ, read {raw!r}")
+    printed = read_sex(raw.split()[0] if raw.split() else "")
+    if printed is None:
+        raise ValueIssue(f"sex must read Nam or Nữ, read {raw!r}")
+    return printed
 
 
 def code(raw: str) -> str:
