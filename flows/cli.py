@@ -139,3 +139,21 @@ def reindex() -> None:
     index.close()
     err.print(f"reindexed {count} records")
 
+
+
+@app.command()
+def verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Re-read every stored original and report any whose bytes changed or vanished (exit 1 if any)."""
+    from pipeline.verify import OK, verify_store
+
+    from flows.wiring import build_store
+
+    results = verify_store(build_store(Settings()))
+    damaged = [result for result in results if result.status != OK]
+    if as_json:
+        _print_json({"checked": len(results), "damaged": [result.to_dict() for result in damaged]})
+    else:
+        for result in damaged:
+            err.print(f"[red]{result.status}[/red] {result.key} (record {result.id})")
+        err.print(f"checked {len(results)} originals: {len(damaged)} changed or missing")
+    raise typer.Exit(1 if damaged else 0)

@@ -683,13 +683,85 @@ def _certified_copy(rng: np.random.Generator, page: Sheet, residence: Address, a
     if rng.random() < 0.5:
         return
     day = _random_day(rng, after, after + timedelta(days=900))
-    x, width = 105.0, 80.0
-    page.rect(x, y, x + width, y + 24.0, outline=120, width=0.5)
-    page.runs(x, y + 5.0, width, [("CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH", "bold")], 10, align="center")
-    page.runs(x, y + 10.0, width, [(f"Số chứng thực: {int(rng.integers(1, 5000))} "
-                                    f"Quyển số: {int(rng.integers(1, 12)):02d}/{day.year}-SCT/BS", "regular")],
-              10, align="center")
-    page.runs(x, y + 15.0, width, [(_capitalise(long_date(day)), "italic")], 10, align="center")
-    page.runs(x, y + 20.0, width, [(f"{residence.ward_kind.upper()} {residence.ward.upper()}", "bold")], 9,
-              align="center", family="sans")
-    _signature(page, rng, x + width / 2, y + 34.0, 22.0)
+    x, width = 100.0, 92.0
+    lines: list[tuple[str, Style, Family]] = [
+        ("CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH", "bold", "serif"),
+        (f"Số chứng thực: {int(rng.integers(1, 5000))} Quyển số: {int(rng.integers(1, 12)):02d}/{day.year}-SCT/BS",
+         "regular", "serif"),
+        (_capitalise(long_date(day)), "italic", "serif"),
+        (f"{residence.ward_kind.upper()} {residence.ward.upper()}", "bold", "sans"),
+    ]
+    bottom = y + 5.5
+    for text, style, family in lines:
+        bottom = page.runs(x, bottom, width, [(text, style)], 10, align="center", family=family, leading=1.45)
+    page.rect(x, y, x + width, bottom - 2.0, outline=120, width=0.5)
+    _signature(page, rng, x + width / 2, bottom + 9.0, 22.0)
+
+
+def _dotted(sheet: Sheet, x0: float, x1: float, y: float) -> None:
+    """The dotted guide lines a CMND prints its values on."""
+    for x in np.arange(x0, x1, 0.9):
+        sheet.ellipse(x, y + 0.5, x + 0.18, y + 0.68, outline=None, fill=150)
+
+
+def _cmnd_number(rng: np.random.Generator) -> str:
+    """Nine digits opening with an old police-region prefix; opaque, nothing to check."""
+    prefix = pick(rng, ("01", "02", "03", "12", "13", "16", "17", "18", "19", "20", "23", "24", "25", "27", "28",
+                        "30", "31", "33", "35", "36", "38"))
+    return f"{prefix}{int(rng.integers(0, 10_000_000)):07d}"
+
+
+def _cmnd(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen:
+    issued = _random_day(rng, date(2000, 1, 1), date(2015, 12, 31))
+    person = _citizen(rng, *_years_before(issued, 14, 60))
+    number = _cmnd_number(rng)
+    residence = str(person.residence)
+
+    front = _card(dpi, rng, "serif")
+    _emblem(front, 4.0, 4.0, 17.0)
+    _photo(front, 5.0, 25.5, 21.0, 47.0)
+    cx, x, width = 54.5, 24.5, 59.0
+    front.text(cx, 5.2, MOTTO[0], 6.2, "bold", align="center")
+    end = front.text(cx, 8.0, MOTTO[1], 6.2, "bold", align="center")
+    front.line(2 * cx - end, 8.8, end, 8.8, width=0.15)
+    front.text(cx, 13.0, "GIẤY CHỨNG MINH NHÂN DÂN", 9.5, "bold", align="center")
+    end = front.text(cx - 14, 18.3, "SỐ", 8.0, "bold")
+    front.text(end + 1.5, 18.3, number, 12.0, "bold")
+    y = 23.3
+    for label, value, style in (("Họ tên", person.capitals, "bold"), ("Sinh ngày", f"{person.birth:%d-%m-%Y}", "regular"),
+                                ("Nguyên quán", person.origin, "regular"),
+                                ("Nơi ĐKHK thường trú", residence, "regular")):
+        lines = front.wrap([(f"{label}", "regular"), (value, style)], width, 7.0)
+        for line in lines:
+            _dotted(front, x + (line[0][2] + 1.0 if line is lines[0] else 0.0), x + width, y)
+        y = front.runs(x, y, width, [(label, "regular"), (value, style)], 7.0, leading=1.33)
+
+    back = _card(dpi, rng, "serif")
+    for left, label in ((3.0, "NGÓN TRỎ TRÁI"), (21.5, "NGÓN TRỎ PHẢI")):
+        back.text(left + 8.5, 5.0, label, 5.5, "bold", align="center")
+        back.rect(left, 6.5, left + 17.0, 28.0, outline=90, width=0.2)
+    x, width = 41.0, 42.0
+    back.text(x, 5.0, "Dân tộc: Kinh", 6.5)
+    back.text(x + 22.0, 5.0, "Tôn giáo: Không", 6.5)
+    back.text(x + width / 2, 10.0, "DẤU VẾT RIÊNG VÀ DỊ HÌNH", 6.5, "bold", align="center")
+    y = back.runs(x, 13.5, width, [(pick(rng, _MARKS), "regular")], 6.5)
+    y = back.runs(x, y + 2.5, width, [(_capitalise(long_date(issued)), "italic")], 6.5, align="center")
+    province = PROVINCE_CODES[person.id_number[:3]].removeprefix("Tỉnh ").removeprefix("Thành phố ")
+    y = back.runs(x, y, width, [(f"GIÁM ĐỐC CA {province.upper()}", "bold")], 6.5, align="center")
+    _signature(back, rng, x + width / 2, y + 5.0, 16.0)
+    chief = _citizen(rng, date(1950, 1, 1), date(1970, 12, 31), sex="Nam")
+    back.text(x + width / 2, y + 11.0, chief.full_name, 6.5, "bold", align="center")
+
+    page = Sheet(210.0, 297.0, dpi)
+    _on_page(front, page, 62.2, 22.0)
+    _on_page(back, page, 62.2, 88.0)
+    _certified_copy(rng, page, person.residence, date(2020, 1, 1), 160.0)
+    fields = {
+        "id_number": FieldTruth(number),
+        "full_name": FieldTruth(person.full_name),
+        "date_of_birth": FieldTruth(_iso(person.birth)),
+        "place_of_origin": FieldTruth(person.origin),
+        "place_of_residence": FieldTruth(residence),
+    }
+    # A CMND number is opaque and has no 12-digit owner number printed beside it.
+    return Specimen("cmnd", page.array(), dpi, fields, None, defect=defect)
