@@ -39,6 +39,7 @@ from ocr.fields.dossier import make_dossier_code
 from ocr.fields.id_number import Sex, make_personal_number
 from ocr.fields.mrz import check_digit, make_td1
 from ocr.fields.provinces import PROVINCE_CODES
+from ocr.fields.tax_code import make_tax_code, tax_check_digit
 from samples.text import (
     DISTRICTS, GIVEN_NAMES, MIDDLE_NAMES, PROCEDURES, STREETS, SURNAMES, WARDS, Address, long_date, make_address, pick,
 )
@@ -461,9 +462,9 @@ class Paper(Sheet):
         y = baseline
         for text, style in agency:
             y = self.runs(left_cx - column / 2, y, column, [(text, style)], 12.5, align="center", leading=1.2)
-        rule_y = y - self.step(12.5, 1.2) + 1.6
+        rule_y = y - self.step(12.5, 1.2) + 2.6
         self.line(left_cx - 12, rule_y, left_cx + 12, rule_y, width=0.3)
-        y += 2.0
+        y += 2.6
         if number:
             y = self.runs(left_cx - column / 2, y, column, [(number, "regular")], 13, align="center")
         self.text(right_cx, baseline, MOTTO[0], 12.5, "bold", align="center")
@@ -731,9 +732,8 @@ def _cmnd(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen
     for label, value, style in (("Họ tên", person.capitals, "bold"), ("Sinh ngày", f"{person.birth:%d-%m-%Y}", "regular"),
                                 ("Nguyên quán", person.origin, "regular"),
                                 ("Nơi ĐKHK thường trú", residence, "regular")):
-        lines = front.wrap([(f"{label}", "regular"), (value, style)], width, 7.0)
-        for line in lines:
-            _dotted(front, x + (line[0][2] + 1.0 if line is lines[0] else 0.0), x + width, y)
+        for k in range(len(front.wrap([(label, "regular"), (value, style)], width, 7.0))):
+            _dotted(front, x + (front.measure(label, 7.0) + 1.0 if k == 0 else 0.0), x + width, y + k * 7.0 * PT_MM * 1.33)
         y = front.runs(x, y, width, [(label, "regular"), (value, style)], 7.0, leading=1.33)
 
     back = _card(dpi, rng, "serif")
@@ -765,3 +765,338 @@ def _cmnd(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen
     }
     # A CMND number is opaque and has no 12-digit owner number printed beside it.
     return Specimen("cmnd", page.array(), dpi, fields, None, defect=defect)
+
+
+# --- civil status papers ---------------------------------------------------
+
+def _commune_header(paper: Paper, residence: Address, number: str | None, day: date | None) -> None:
+    """A commune People's Committee as issuer, the usual header of civil-status papers."""
+    agency = [("ỦY BAN NHÂN DÂN", "regular"), (f"{residence.ward_kind} {residence.ward}".upper(), "bold")]
+    place = f"{_capitalise(residence.ward_kind)} {residence.ward}, {long_date(day)}" if day else None
+    paper.header(agency, number, place)
+
+
+def _birth_place(rng: np.random.Generator, residence: Address) -> str:
+    facility = pick(rng, (f"Bệnh viện Đa khoa {residence.district_kind} {residence.district}",
+                          f"Bệnh viện Phụ sản {residence.province.removeprefix('Tỉnh ')}",
+                          f"Trạm y tế {residence.ward_kind} {residence.ward}"))
+    return f"{facility}, {residence.province}"
+
+
+def _birth_certificate(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen:
+    born = _random_day(rng, date(2016, 1, 1), date(2024, 12, 31))
+    registered = born + timedelta(days=int(rng.integers(3, 60)))
+    father = _citizen(rng, *_years_before(born, 22, 45), sex="Nam")
+    mother = _citizen(rng, *_years_before(born, 19, 40), sex="Nữ", residence=father.residence)
+    child = _citizen(rng, born, born, surname=father.full_name.split()[0], residence=father.residence)
+    number = _number_truth(rng, child, defect)
+    ethnicity = "Kinh" if rng.random() < 0.9 else pick(rng, ("Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng"))
+    place_of_birth = _birth_place(rng, child.residence)
+    declarant = pick(rng, (father, mother))
+
+    paper = Paper(dpi)
+    _commune_header(paper, child.residence, None, None)
+    paper.field("Số", str(int(rng.integers(1, 400))))
+    paper.field("Quyển số", f"{int(rng.integers(1, 4)):02d}/{registered.year}")
+    paper.center("GIẤY KHAI SINH", 16, space=0.6)
+    paper.y += paper.step(leading=0.4)
+    paper.field("Họ, chữ đệm, tên", child.capitals, "bold")
+    paper.field("Ngày, tháng, năm sinh", f"{child.birth:%d/%m/%Y}")
+    paper.field("ghi bằng chữ", date_words(child.birth), indent=10.0)
+    paper.row([("Giới tính", child.sex, "regular"), ("Dân tộc", ethnicity, "regular"),
+               ("Quốc tịch", "Việt Nam", "regular")])
+    paper.field("Nơi sinh", place_of_birth)
+    paper.field("Quê quán", child.origin)
+    paper.field("Số định danh cá nhân", number.value or "", "bold")
+    for role, parent in (("mẹ", mother), ("cha", father)):
+        paper.field(f"Họ, chữ đệm, tên người {role}", parent.capitals, "bold", space=0.4)
+        paper.row([("Năm sinh", str(parent.birth.year), "regular"), ("Dân tộc", ethnicity, "regular"),
+                   ("Quốc tịch", "Việt Nam", "regular")])
+        paper.field("Nơi cư trú", str(parent.residence))
+    paper.field("Họ, chữ đệm, tên người đi khai sinh", declarant.capitals, space=0.4)
+    paper.field("Giấy tờ tùy thân", f"Căn cước công dân số {declarant.id_number}")
+    paper.field("Nơi đăng ký khai sinh", f"Ủy ban nhân dân {child.residence.ward_kind} {child.residence.ward}, "
+                f"{child.residence.district_kind} {child.residence.district}, {child.residence.province}")
+    paper.field("Ngày, tháng, năm đăng ký", long_date(registered))
+    official = _citizen(rng, *_years_before(registered, 30, 55))
+    paper.signatures(rng, [("NGƯỜI KÝ GIẤY KHAI SINH", "(Ký, ghi rõ họ, chữ đệm, tên, chức vụ, đóng dấu)",
+                            f"{official.full_name}")], seal=True)
+    fields = {
+        "full_name": FieldTruth(child.full_name),
+        "date_of_birth": FieldTruth(_iso(child.birth)),
+        "sex": FieldTruth(child.sex),
+        "ethnicity": FieldTruth(ethnicity),
+        "nationality": FieldTruth("Việt Nam"),
+        "place_of_birth": FieldTruth(place_of_birth),
+        "id_number": number,
+        "father_name": FieldTruth(father.full_name),
+        "mother_name": FieldTruth(mother.full_name),
+        "date_of_issue": FieldTruth(_iso(registered)),
+    }
+    return _finish("birth_certificate", paper, fields, number.value, defect)
+
+
+def _finish(doc_type: DocType, paper: Sheet, fields: dict[str, FieldTruth], owner_id: str | None,
+            defect: Defect | None, *, dossier_code: str | None = None, qr_payload: str | None = None) -> Specimen:
+    if isinstance(paper, Paper) and not paper.fits():
+        raise RuntimeError(f"{doc_type} layout ran {paper.y - 285:.0f} mm past the page")
+    return Specimen(doc_type, paper.array(), paper.dpi, fields, owner_id, dossier_code, qr_payload, defect)
+
+
+def _marriage_certificate(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen:
+    registered = _random_day(rng, date(2016, 1, 1), date(2025, 6, 30))
+    husband = _citizen(rng, *_years_before(registered, 20, 45), sex="Nam")
+    wife = _citizen(rng, *_years_before(registered, 18, 40), sex="Nữ")
+    broken = pick(rng, ("husband", "wife"))
+    numbers = {role: _number_truth(rng, person, defect if role == broken else None)
+               for role, person in (("husband", husband), ("wife", wife))}
+
+    paper = Paper(dpi)
+    _commune_header(paper, husband.residence, None, None)
+    paper.field("Số", str(int(rng.integers(1, 300))))
+    paper.field("Quyển số", f"{int(rng.integers(1, 3)):02d}/{registered.year}")
+    paper.center("GIẤY CHỨNG NHẬN KẾT HÔN", 16, space=0.6)
+    label_w, column = 46.0, 58.0
+    columns = (paper.LEFT + label_w, paper.LEFT + label_w + column + 3.0)
+    paper.y += paper.step(leading=0.6)
+    for x, heading in zip(columns, ("Thông tin người chồng", "Thông tin người vợ"), strict=True):
+        paper.runs(x, paper.y, column, [(heading, "bold")], paper.PT, align="center")
+    paper.y += paper.step(leading=1.5)
+    rows: list[tuple[str, str, str, Style]] = [
+        ("Họ, chữ đệm, tên", husband.capitals, wife.capitals, "bold"),
+        ("Ngày, tháng, năm sinh", f"{husband.birth:%d/%m/%Y}", f"{wife.birth:%d/%m/%Y}", "regular"),
+        ("Dân tộc", "Kinh", "Kinh", "regular"),
+        ("Quốc tịch", "Việt Nam", "Việt Nam", "regular"),
+        ("Nơi cư trú", str(husband.residence), str(wife.residence), "regular"),
+        ("Giấy tờ tùy thân", "Căn cước công dân", "Căn cước công dân", "regular"),
+        ("Số định danh cá nhân", numbers["husband"].value or "", numbers["wife"].value or "", "bold"),
+    ]
+    top = paper.y - paper.step(leading=1.0)
+    for label, left, right, style in rows:
+        ends = [paper.runs(paper.LEFT, paper.y, label_w - 2.0, [(f"{label}:", "regular")], paper.PT)]
+        ends += [paper.runs(x, paper.y, column, [(value, style)], paper.PT)
+                 for x, value in zip(columns, (left, right), strict=True)]
+        paper.y = max(ends) + paper.step(leading=0.25)
+    for x in (columns[0] - 1.5, columns[1] - 1.5):
+        paper.line(x, top - 6.0, x, paper.y - paper.step(leading=0.9), width=0.2)
+    place = (f"Ủy ban nhân dân {husband.residence.ward_kind} {husband.residence.ward}, "
+             f"{husband.residence.district_kind} {husband.residence.district}, {husband.residence.province}")
+    paper.field("Nơi đăng ký kết hôn", place, space=0.3)
+    paper.field("Ngày, tháng, năm đăng ký", long_date(registered))
+    official = _citizen(rng, *_years_before(registered, 30, 55))
+    paper.signatures(rng, [("Chồng", "(Ký, ghi rõ họ, chữ đệm, tên)", husband.full_name),
+                           ("Vợ", "(Ký, ghi rõ họ, chữ đệm, tên)", wife.full_name),
+                           ("NGƯỜI KÝ GIẤY CHỨNG NHẬN", "(Ký, ghi rõ họ, chữ đệm, tên, chức vụ, đóng dấu)",
+                            official.full_name)], seal=True)
+    fields = {
+        "husband_name": FieldTruth(husband.full_name),
+        "wife_name": FieldTruth(wife.full_name),
+        "husband_id_number": numbers["husband"],
+        "wife_id_number": numbers["wife"],
+        "date_of_registration": FieldTruth(_iso(registered)),
+    }
+    return _finish("marriage_certificate", paper, fields, numbers["husband"].value, defect)
+
+
+def _residence_confirmation(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen:
+    issued = _random_day(rng, date(2022, 1, 1), date(2025, 6, 30))
+    person = _citizen(rng, *_years_before(issued, 16, 80))
+    number = _number_truth(rng, person, defect)
+    home = person.residence
+    if rng.random() < 0.5:
+        head, relation = person, "Chủ hộ"
+    else:
+        head = _citizen(rng, *_years_before(person.birth, 20, 35), sex="Nam",
+                        surname=person.full_name.split()[0], residence=home)
+        relation = "Con"
+    paper = Paper(dpi)
+    paper.header([(f"CÔNG AN {home.province}".upper(), "regular"), (f"CÔNG AN {home.ward_kind} {home.ward}".upper(), "bold")],
+                 f"Số: {int(rng.integers(1, 2000))}/XN",
+                 f"{_capitalise(home.ward_kind)} {home.ward}, {long_date(issued)}")
+    paper.center("XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ", 14, space=0.5)
+    paper.para(f"Công an {home.ward_kind} {home.ward} xác nhận thông tin về cư trú của công dân như sau:",
+               space=0.6)
+    paper.field("1. Họ, chữ đệm và tên", person.capitals, "bold")
+    paper.row([("2. Ngày, tháng, năm sinh", f"{person.birth:%d/%m/%Y}", "regular"), ("3. Giới tính", person.sex, "regular")],
+              offsets=(0.0, 100.0))
+    paper.field("4. Số định danh cá nhân", number.value or "", "bold")
+    paper.row([("5. Dân tộc", "Kinh", "regular"), ("6. Tôn giáo", "Không", "regular"),
+               ("7. Quốc tịch", "Việt Nam", "regular")])
+    paper.field("8. Quê quán", person.origin)
+    paper.field("9. Nơi thường trú", str(home))
+    paper.field("10. Nơi tạm trú", "Không")
+    paper.field("11. Nơi ở hiện tại", str(home))
+    paper.field("12. Họ, chữ đệm và tên chủ hộ", head.capitals)
+    paper.field("13. Quan hệ với chủ hộ", relation)
+    paper.field("14. Số định danh cá nhân của chủ hộ", head.id_number if head is not person else number.value or "")
+    paper.para("Giấy xác nhận này có giá trị 30 ngày kể từ ngày cấp.", space=0.5)
+    chief = _citizen(rng, *_years_before(issued, 35, 55), sex="Nam")
+    paper.signatures(rng, [(f"TRƯỞNG CÔNG AN {home.ward_kind.upper()}", "(Ký, ghi rõ họ tên, đóng dấu)",
+                            chief.full_name)], seal=True)
+    fields = {
+        "full_name": FieldTruth(person.full_name),
+        "id_number": number,
+        "place_of_residence": FieldTruth(str(home)),
+        "date_of_issue": FieldTruth(_iso(issued)),
+    }
+    return _finish("residence_confirmation", paper, fields, number.value, defect)
+
+
+# --- business and land -----------------------------------------------------
+
+# Provinces by the first two digits of the enterprise codes they issue.
+_ENTERPRISE_PROVINCES = {"01": "Thành phố Hà Nội", "02": "Thành phố Hải Phòng", "03": "Thành phố Hồ Chí Minh",
+                         "04": "Thành phố Đà Nẵng", "36": "Tỉnh Đồng Nai", "37": "Tỉnh Bình Dương"}
+_TRADES = (("THƯƠNG MẠI DỊCH VỤ", "TRADING SERVICES"), ("XÂY DỰNG", "CONSTRUCTION"),
+           ("CÔNG NGHỆ", "TECHNOLOGY"), ("SẢN XUẤT VÀ THƯƠNG MẠI", "MANUFACTURING AND TRADING"),
+           ("VẬN TẢI", "TRANSPORT"), ("TƯ VẤN ĐẦU TƯ", "INVESTMENT CONSULTING"), ("THỰC PHẨM", "FOOD"))
+_BRAND_WORDS = ("AN", "PHÁT", "MINH", "KHANG", "HƯNG", "THỊNH", "PHÚC", "LỘC", "THIÊN", "ÂN", "ĐẠI", "NAM",
+                "TÂN", "TIẾN", "HÒA", "BÌNH", "QUANG", "VIỆT", "TRƯỜNG", "SƠN", "HẢI", "ĐĂNG")
+_COMPANY_KINDS = (("CÔNG TY TRÁCH NHIỆM HỮU HẠN MỘT THÀNH VIÊN", "CÔNG TY TNHH", "COMPANY LIMITED", "CO., LTD"),
+                  ("CÔNG TY TRÁCH NHIỆM HỮU HẠN HAI THÀNH VIÊN TRỞ LÊN", "CÔNG TY TNHH", "COMPANY LIMITED",
+                   "CO., LTD"),
+                  ("CÔNG TY CỔ PHẦN", "CÔNG TY CỔ PHẦN", "JOINT STOCK COMPANY", "JSC"))
+
+
+def _enterprise_code(rng: np.random.Generator, prefix: str, defect: Defect | None) -> FieldTruth:
+    while True:
+        first9 = f"{prefix}{int(rng.integers(0, 10_000_000)):07d}"
+        if tax_check_digit(first9) < 10:
+            break
+    code = make_tax_code(first9)
+    if defect != "enterprise_check":
+        return FieldTruth(code)
+    wrong = str((int(code[9]) + int(rng.integers(1, 10))) % 10)
+    return FieldTruth(first9 + wrong, False, f"tax check digit {wrong} should be {code[9]}")
+
+
+def _business_registration(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen:
+    prefix = pick(rng, sorted(_ENTERPRISE_PROVINCES))
+    province = _ENTERPRISE_PROVINCES[prefix]
+    first_registered = _random_day(rng, date(2010, 1, 1), date(2024, 12, 31))
+    code = _enterprise_code(rng, prefix, defect)
+    kind, short_kind, english_kind, abbreviation = pick(rng, _COMPANY_KINDS)
+    trade, english_trade = pick(rng, _TRADES)
+    brand_words = rng.choice(len(_BRAND_WORDS), size=2, replace=False)
+    brand = " ".join(_BRAND_WORDS[int(i)] for i in brand_words)
+    name = f"{short_kind} {trade} {brand}"
+    english_brand = unicodedata.normalize("NFD", brand).encode("ascii", "ignore").decode().replace("Đ", "D")
+    office = make_address(rng, province)
+    representative = _citizen(rng, *_years_before(first_registered, 25, 60))
+    number = _number_truth(rng, representative, defect if defect != "enterprise_check" else None)
+    capital = int(rng.choice((5, 10, 15, 20, 30, 50, 100, 200))) * 100_000_000
+    rep_issued = _random_day(rng, date(2021, 1, 1), date(2024, 6, 30))
+
+    paper = Paper(dpi)
+    paper.header([("SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "regular"), (province.upper(), "regular"),
+                  ("PHÒNG ĐĂNG KÝ KINH DOANH", "bold")], None, None)
+    paper.center("GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP", 14, space=0.3)
+    paper.center(kind, 13, space=0.0)
+    paper.y += paper.step(leading=0.3)
+    paper.center(f"Mã số doanh nghiệp: {code.value}", 13, "bold")
+    paper.center(f"Đăng ký lần đầu: {long_date(first_registered)}", 13, "regular")
+    if rng.random() < 0.6:
+        changed = _random_day(rng, first_registered + timedelta(days=60), date(2025, 6, 30))
+        paper.center(f"Đăng ký thay đổi lần thứ: {int(rng.integers(1, 8))}, {long_date(changed)}", 13, "regular")
+    paper.field("1. Tên công ty", "", space=0.5)
+    paper.field("Tên công ty viết bằng tiếng Việt", name, "bold")
+    paper.field("Tên công ty viết bằng tiếng nước ngoài", f"{english_brand} {english_trade} {english_kind}")
+    paper.field("Tên công ty viết tắt", f"{english_brand} {abbreviation}")
+    head_office = f"{office}, Việt Nam"
+    paper.field("2. Địa chỉ trụ sở chính", head_office, space=0.3)
+    paper.row([("Điện thoại", f"0{int(rng.integers(20, 30))} {int(rng.integers(0, 10**8)):08d}", "regular"),
+               ("Fax", "", "regular")], offsets=(0.0, 80.0))
+    paper.field("3. Vốn điều lệ", f"{capital:,}".replace(",", ".") + " đồng", space=0.3)
+    paper.field("Bằng chữ", _capitalise(number_words(capital)) + " đồng")
+    paper.field("4. Người đại diện theo pháp luật của công ty", "", space=0.3)
+    paper.row([("* Họ và tên", representative.capitals, "bold"), ("Giới tính", representative.sex, "regular")],
+              offsets=(0.0, 110.0))
+    paper.field("Chức danh", pick(rng, ("Giám đốc", "Tổng giám đốc", "Chủ tịch Hội đồng quản trị")))
+    paper.row([("Sinh ngày", f"{representative.birth:%d/%m/%Y}", "regular"), ("Dân tộc", "Kinh", "regular"),
+               ("Quốc tịch", "Việt Nam", "regular")])
+    paper.field("Loại giấy tờ pháp lý của cá nhân", "Căn cước công dân")
+    paper.field("Số giấy tờ pháp lý của cá nhân", number.value or "", "bold")
+    paper.row([("Ngày cấp", f"{rep_issued:%d/%m/%Y}", "regular"),
+               ("Nơi cấp", "Cục Cảnh sát QLHC về TTXH", "regular")], offsets=(0.0, 55.0))
+    paper.field("Địa chỉ thường trú", str(representative.residence))
+    paper.field("Địa chỉ liên lạc", str(representative.residence))
+    head = _citizen(rng, *_years_before(first_registered, 35, 55))
+    paper.signatures(rng, [("TRƯỞNG PHÒNG", "", head.full_name)], seal=True, space=0.5)
+    fields = {
+        "enterprise_code": code,
+        "enterprise_name": FieldTruth(name),
+        "date_of_first_registration": FieldTruth(_iso(first_registered)),
+        "head_office_address": FieldTruth(head_office),
+        "legal_representative": FieldTruth(representative.full_name),
+        "id_number": number,
+    }
+    return _finish("business_registration", paper, fields, code.value, defect)
+
+
+_LAND_USES = (("Đất ở tại đô thị", 40, 300), ("Đất ở tại nông thôn", 100, 600),
+              ("Đất trồng cây lâu năm", 500, 5000), ("Đất trồng lúa", 800, 4000))
+
+
+def _area(rng: np.random.Generator, low: int, high: int) -> tuple[str, str, str]:
+    """(printed, words, record value): a decimal comma and dotted thousands on paper, a plain decimal in the record."""
+    tenths = int(rng.integers(low * 10, high * 10))
+    if rng.random() < 0.4:
+        tenths -= tenths % 10
+    whole, tenth = divmod(tenths, 10)
+    printed = f"{whole:,}".replace(",", ".") + (f",{tenth}" if tenth else "")
+    words = number_words(whole) + (f" phẩy {number_words(tenth)}" if tenth else "")
+    return printed, _capitalise(words), f"{whole}.{tenth}" if tenth else str(whole)
+
+
+def _land_use_certificate(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen:
+    issued = _random_day(rng, date(2015, 1, 1), date(2025, 6, 30))
+    owner = _citizen(rng, *_years_before(issued, 25, 75))
+    letters = "".join(chr(ord("A") + int(i)) for i in rng.integers(0, 26, 2))
+    serial = f"{letters}{int(rng.integers(0, 10**8)):08d}"
+    parcel, sheet = str(int(rng.integers(1, 1500))), str(int(rng.integers(1, 90)))
+    use, low, high = pick(rng, _LAND_USES)
+    printed_area, area_words, area_value = _area(rng, low, high)
+    land = make_address(rng, owner.residence.province)
+    land_address = str(land) if use.startswith("Đất ở") else ", ".join(str(land).split(", ")[2:])
+
+    paper = Paper(dpi)
+    paper.motto()
+    paper.center("GIẤY CHỨNG NHẬN", 18, space=0.4)
+    paper.center("QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT", 13)
+    paper.center("I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất", 13, space=0.8)
+    paper.field(owner.title, f"{owner.capitals}, sinh năm: {owner.birth.year}, CCCD số: {owner.id_number}",
+                space=0.4)
+    paper.field("Địa chỉ thường trú", str(owner.residence))
+    paper.center("II. Thửa đất, nhà ở và tài sản khác gắn liền với đất", 13, space=0.8)
+    paper.field("1. Thửa đất", "", space=0.3)
+    paper.row([("a) Thửa đất số", parcel, "bold"), ("tờ bản đồ số", sheet, "bold")], offsets=(0.0, 60.0))
+    paper.field("b) Địa chỉ", land_address)
+    paper.field("c) Diện tích", f"{printed_area} m², (bằng chữ: {area_words} mét vuông)")
+    paper.field("d) Hình thức sử dụng", "Sử dụng riêng")
+    paper.field("đ) Mục đích sử dụng", use)
+    paper.field("e) Thời hạn sử dụng", "Lâu dài" if use.startswith("Đất ở") else f"Đến ngày {issued.day:02d}/"
+                f"{issued.month:02d}/{issued.year + 50}")
+    paper.field("g) Nguồn gốc sử dụng", pick(rng, ("Công nhận quyền sử dụng đất như giao đất có thu tiền sử dụng đất",
+                                                    "Nhận chuyển nhượng đất được Công nhận QSDĐ như giao đất có "
+                                                    "thu tiền sử dụng đất")))
+    paper.field("2. Nhà ở", "-/-", space=0.3)
+    paper.field("3. Công trình xây dựng khác", "-/-")
+    paper.field("4. Rừng sản xuất là rừng trồng", "-/-")
+    paper.field("5. Cây lâu năm", "-/-")
+    paper.field("6. Ghi chú", "Không")
+    paper.text(paper.RIGHT - 45.0, paper.y + paper.step(leading=0.6), _capitalise(long_date(issued)), 12, "italic",
+               align="center")
+    paper.y += paper.step(leading=0.4)
+    director = _citizen(rng, *_years_before(issued, 40, 58))
+    paper.signatures(rng, [("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", director.full_name)], seal=True)
+    paper.text(paper.LEFT + 12.0, paper.y - 4.0, f"{letters} {serial[2:]}", 16, "bold")
+    paper.text(paper.LEFT, paper.y + 4.0, f"Số vào sổ cấp GCN: CS {int(rng.integers(1, 20000)):05d}", 11)
+    fields = {
+        "certificate_serial": FieldTruth(serial),
+        "owner_name": FieldTruth(owner.full_name),
+        "parcel_number": FieldTruth(parcel),
+        "map_sheet_number": FieldTruth(sheet),
+        "land_address": FieldTruth(land_address),
+        "area_m2": FieldTruth(area_value),
+    }
+    return _finish("land_use_certificate", paper, fields, owner.id_number, defect)

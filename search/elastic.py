@@ -412,7 +412,8 @@ class ElasticIndex:
 
     def rebuild(self, records: Iterable[dict[str, Any]]) -> int:
         """Replace the whole index with `records`, which searches see all at
-        once; until then, and if anything fails, they see the old index."""
+        once; until then, and if loading or the swap fails, they see the old
+        index. Returns how many records were indexed."""
         new_index = _index_name(self._alias, datetime.datetime.now(datetime.UTC))
         with _translated_errors():
             response = self._client.options(ignore_status=404).indices.get_alias(name=self._alias)

@@ -30,7 +30,8 @@ from minio.error import MinioException
 ACCESS_KEY = "sohoa-test"
 SECRET_KEY = "sohoa-test-secret"
 START_TIMEOUT = 60.0
-# Every listener `weed mini` opens, so each gets a free port and parallel sessions cannot collide.
+# Every listener `weed mini` opens gets a free port, so parallel sessions cannot collide. The admin
+# server is the exception: its built-in worker dials admin.port + 10000 whatever -admin.port.grpc says.
 PORT_FLAGS = [
     "master.port",
     "master.port.grpc",
@@ -40,9 +41,8 @@ PORT_FLAGS = [
     "filer.port.grpc",
     "s3.port",
     "s3.port.grpc",
-    "admin.port",
-    "admin.port.grpc",
 ]
+ADMIN_GRPC_OFFSET = 10000
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,22 @@ def free_ports(count: int) -> list[int]:
         return [sock.getsockname()[1] for sock in sockets]
 
 
+def free_port_pair(offset: int) -> int:
+    """A free port p with p + offset free too."""
+    for _ in range(100):
+        with socket.socket() as first, socket.socket() as second:
+            first.bind(("127.0.0.1", 0))
+            port = first.getsockname()[1]
+            if port + offset > 65535:
+                continue
+            try:
+                second.bind(("127.0.0.1", port + offset))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"found no free pair of ports {offset} apart")
+
+
 @contextlib.contextmanager
 def running_seaweedfs(root: Path) -> Iterator[S3Server]:
     config = root / "s3.json"
@@ -105,6 +121,7 @@ def running_seaweedfs(root: Path) -> Iterator[S3Server]:
         f"-filer.localSocket={root / 'filer.sock'}",
         f"-s3.localSocket={root / 's3.sock'}",
         *(f"-{flag}={port}" for flag, port in ports.items()),
+        f"-admin.port={free_port_pair(ADMIN_GRPC_OFFSET)}",
     ]
     log_path = root / "weed.log"
     with log_path.open("wb") as log:

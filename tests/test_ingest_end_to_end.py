@@ -114,3 +114,19 @@ def test_running_the_batch_again_finds_duplicates_and_reindex_rebuilds(sample_ba
         (home / f"index.sqlite3{suffix}").unlink(missing_ok=True)
     run_sohoa(home, "reindex")
     assert run_json(home, "search", "", "--limit", "100")["total"] == before == first["summary"]["indexed"]
+
+
+def test_verify_reports_an_original_whose_bytes_changed(ingested):
+    home, report = ingested
+    assert run_json(home, "verify")["damaged"] == []
+    record_id = next(doc["id"] for doc in report["documents"] if doc["status"] == "indexed")
+    original = home / "store" / "originals" / record_id[:2] / record_id
+    pristine = original.read_bytes()
+    try:
+        original.write_bytes(pristine[:100] + bytes([pristine[100] ^ 0xFF]) + pristine[101:])
+        result = run_sohoa(home, "verify", "--json", check=False)
+        assert result.returncode == 1
+        damaged = json.loads(result.stdout)["damaged"]
+        assert [(item["id"], item["status"]) for item in damaged] == [(record_id, "changed")]
+    finally:
+        original.write_bytes(pristine)
