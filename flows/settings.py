@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,8 +19,23 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SOHOA_", extra="ignore")
 
     home: Path = Field(default_factory=default_home, description="Where the embedded default keeps everything")
-    store: Literal["local"] = "local"
-    index: Literal["sqlite"] = "sqlite"
+    store: Literal["local", "s3"] = "local"
+    index: Literal["sqlite", "elasticsearch"] = "sqlite"
+
+    # S3 / MinIO, when store = "s3"
+    s3_endpoint: str = "http://127.0.0.1:9000"
+    s3_access_key: str = ""
+    s3_secret_key: SecretStr = SecretStr("")
+    s3_bucket: str = "sohoa"
+    s3_region: str | None = None
+    s3_object_lock: bool = True
+    s3_retention_days: int | None = Field(default=None, ge=1)
+    s3_retention_mode: Literal["GOVERNANCE", "COMPLIANCE"] = "GOVERNANCE"
+
+    # Elasticsearch, when index = "elasticsearch"
+    elasticsearch_url: str = "http://127.0.0.1:9200"
+    elasticsearch_api_key: SecretStr | None = None
+    elasticsearch_alias: str = "sohoa-records"
     ocr_lang: str = "vie"
     dpi: int = 300
     ocr_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)

@@ -15,10 +15,31 @@ from flows.settings import Settings
 
 
 def build_store(settings: Settings) -> ObjectStore:
+    if settings.store == "s3":
+        from storage.s3 import from_url
+
+        return from_url(
+            settings.s3_endpoint,
+            settings.s3_access_key,
+            settings.s3_secret_key.get_secret_value(),
+            settings.s3_bucket,
+            region=settings.s3_region,
+            object_lock=settings.s3_object_lock,
+            retention_days=settings.s3_retention_days,
+            retention_mode=settings.s3_retention_mode,
+        )
     return LocalObjectStore(settings.store_root)
 
 
 def build_index(settings: Settings) -> Index:
+    if settings.index == "elasticsearch":
+        from elasticsearch import Elasticsearch
+
+        from search.elastic import ElasticIndex
+
+        api_key = settings.elasticsearch_api_key.get_secret_value() if settings.elasticsearch_api_key else None
+        return ElasticIndex(Elasticsearch(settings.elasticsearch_url, api_key=api_key),
+                            alias=settings.elasticsearch_alias)
     settings.home.mkdir(parents=True, exist_ok=True)
     return SqliteIndex(settings.index_path)
 

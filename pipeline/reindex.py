@@ -16,13 +16,5 @@ def stored_records(store: ObjectStore) -> Iterator[dict]:
             yield json.loads(store.get_bytes(info.key))
 
 
-def reindex(store: ObjectStore, index: Index, *, batch_size: int = 500) -> int:
-    index.clear()
-    total = 0
-    batch: list[dict] = []
-    for record in stored_records(store):
-        batch.append(record)
-        if len(batch) >= batch_size:
-            total += index.upsert_many(batch)
-            batch = []
-    return total + (index.upsert_many(batch) if batch else 0)
+def reindex(store: ObjectStore, index: Index) -> int:
+    return index.rebuild(stored_records(store))

@@ -40,6 +40,7 @@ from ocr.fields.id_number import Sex, make_personal_number
 from ocr.fields.mrz import check_digit, make_td1
 from ocr.fields.provinces import PROVINCE_CODES
 from ocr.fields.tax_code import make_tax_code, tax_check_digit
+from search.folding import fold
 from samples.text import (
     DISTRICTS, GIVEN_NAMES, MIDDLE_NAMES, PROCEDURES, STREETS, SURNAMES, WARDS, Address, long_date, make_address, pick,
 )
@@ -529,7 +530,9 @@ class Paper(Sheet):
         bottom = self.y
         for (role, note, signer), cx in zip(blocks, centres, strict=True):
             column = self.width / len(blocks) + (10 if len(blocks) == 1 else 0)
-            y = self.runs(cx - column / 2, self.y, column, [(role, "bold")], self.PT, align="center", leading=1.2)
+            y = self.y
+            for role_line in role.split("\n"):
+                y = self.runs(cx - column / 2, y, column, [(role_line, "bold")], self.PT, align="center", leading=1.2)
             y = self.runs(cx - column / 2, y, column, [(note, "italic")], 12, align="center", leading=1.2)
             _signature(self, rng, cx, y + 9.0, 26.0)
             if seal and cx == centres[-1]:
@@ -980,7 +983,7 @@ def _business_registration(rng: np.random.Generator, dpi: int, defect: Defect | 
     brand_words = rng.choice(len(_BRAND_WORDS), size=2, replace=False)
     brand = " ".join(_BRAND_WORDS[int(i)] for i in brand_words)
     name = f"{short_kind} {trade} {brand}"
-    english_brand = unicodedata.normalize("NFD", brand).encode("ascii", "ignore").decode().replace("Đ", "D")
+    english_brand = fold(brand).upper()
     office = make_address(rng, province)
     representative = _citizen(rng, *_years_before(first_registered, 25, 60))
     number = _number_truth(rng, representative, defect if defect != "enterprise_check" else None)
@@ -1084,11 +1087,10 @@ def _land_use_certificate(rng: np.random.Generator, dpi: int, defect: Defect | N
     paper.field("4. Rừng sản xuất là rừng trồng", "-/-")
     paper.field("5. Cây lâu năm", "-/-")
     paper.field("6. Ghi chú", "Không")
-    paper.text(paper.RIGHT - 45.0, paper.y + paper.step(leading=0.6), _capitalise(long_date(issued)), 12, "italic",
-               align="center")
-    paper.y += paper.step(leading=0.4)
+    paper.y += paper.step(leading=0.8)
+    paper.text(paper.LEFT + paper.width * 0.75, paper.y, _capitalise(long_date(issued)), 12, "italic", align="center")
     director = _citizen(rng, *_years_before(issued, 40, 58))
-    paper.signatures(rng, [("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", director.full_name)], seal=True)
+    paper.signatures(rng, [("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", "", director.full_name)], seal=True, space=0.4)
     paper.text(paper.LEFT + 12.0, paper.y - 4.0, f"{letters} {serial[2:]}", 16, "bold")
     paper.text(paper.LEFT, paper.y + 4.0, f"Số vào sổ cấp GCN: CS {int(rng.integers(1, 20000)):05d}", 11)
     fields = {

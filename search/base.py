@@ -86,7 +86,12 @@ class Index(Protocol):
         ...
 
     def clear(self) -> None:
-        """Forget every record, before `sohoa reindex` rebuilds from the store."""
+        """Forget every record."""
+        ...
+
+    def rebuild(self, records: Iterable[dict[str, Any]]) -> int:
+        """Replace everything with `records` (`sohoa reindex`); searches see the old
+        index until the new one is complete. Returns how many were indexed."""
         ...
 
     def count(self) -> int: ...

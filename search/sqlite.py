@@ -311,9 +311,18 @@ class SqliteIndex:
             _remove(connection, nfc(record_id))
 
     def clear(self) -> None:
+        self.rebuild(())
+
+    def rebuild(self, records: Iterable[dict[str, Any]]) -> int:
+        """One write transaction: readers (WAL) keep seeing the old index until it commits."""
+        count = 0
         with self._writing() as connection:
             connection.execute("DELETE FROM documents_fts")
             connection.execute("DELETE FROM documents")
+            for record in records:
+                _replace(connection, _Row.from_record(record))
+                count += 1
+        return count
 
     def count(self) -> int:
         with self._reading() as connection:

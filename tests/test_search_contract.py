@@ -388,8 +388,7 @@ def test_delete_forgets_a_record(index: Index) -> None:
     assert index.resolve_id("gone") == []
 
 
-def test_clear_then_upsert_many_rebuilds_the_index(index: Index) -> None:
-    """How `sohoa reindex` drives any backend."""
+def test_clear_forgets_everything_and_indexing_starts_afresh(index: Index) -> None:
     index.upsert_many([make_record("a", "Nguyễn Văn Đức"), *fillers(3)])
     index.clear()
     assert index.count() == 0
@@ -453,3 +452,21 @@ def test_facets_count_what_a_search_finds(elastic: Elastic) -> None:
         "agency": {"Công an TP. Hồ Chí Minh": 1, "UBND phường Bến Nghé": 1},
     }
     assert elastic.index.facets("", doc_type="cmnd") == {"doc_type": {"cmnd": 1}, "year": {"2024": 1}, "agency": {}}
+
+
+def test_rebuild_replaces_every_record(index: Index) -> None:
+    index.upsert_many([make_record("old1"), make_record("old2")])
+    assert index.rebuild(make_record(f"new{number}", "Nguyễn Văn Đức") for number in range(3)) == 3
+    assert sorted(hit.id for hit in index.search("", limit=10).hits) == ["new0", "new1", "new2"]
+
+
+def test_a_rebuild_that_fails_part_way_keeps_the_old_records(index: Index) -> None:
+    index.upsert_many([make_record("old1"), make_record("old2")])
+
+    def records():
+        yield make_record("new1")
+        raise OSError("the object store went away")
+
+    with pytest.raises(OSError):
+        index.rebuild(records())
+    assert sorted(hit.id for hit in index.search("", limit=10).hits) == ["old1", "old2"]
