@@ -1102,3 +1102,212 @@ def _land_use_certificate(rng: np.random.Generator, dpi: int, defect: Defect | N
         "area_m2": FieldTruth(area_value),
     }
     return _finish("land_use_certificate", paper, fields, owner.id_number, defect)
+
+
+# --- dossier papers --------------------------------------------------------
+
+_RECEIVED_PAPERS = ("Tờ khai theo mẫu", "Bản sao giấy khai sinh", "Bản sao Căn cước công dân",
+                    "Giấy tờ, tài liệu chứng minh chỗ ở hợp pháp", "Văn bản ủy quyền", "Bản sao sổ hộ khẩu")
+
+
+def _unit_code(rng: np.random.Generator) -> str:
+    """A receiving unit's code shaped as QCVN 102:2016 codes are ("000.00.31.H57", "H56.14")."""
+    province = f"H{int(rng.integers(10, 99)):02d}"
+    if rng.random() < 0.6:
+        return f"000.{int(rng.integers(0, 100)):02d}.{int(rng.integers(1, 100)):02d}.{province}"
+    return f"{province}.{int(rng.integers(1, 100)):02d}"
+
+
+_IMPOSSIBLE_DAYS = ((2, 30), (2, 31), (4, 31), (6, 31), (9, 31), (11, 31))
+
+
+def _dossier_code(rng: np.random.Generator, received: date, defect: Defect | None) -> FieldTruth:
+    unit, sequence = _unit_code(rng), int(rng.integers(1, 400))
+    if defect != "dossier_date":
+        return FieldTruth(make_dossier_code(unit, received, sequence))
+    month, day = pick(rng, _IMPOSSIBLE_DAYS)
+    stamp = f"{received:%y}{month:02d}{day:02d}"
+    return FieldTruth(f"{unit}-{stamp}-{sequence:04d}", False, f"date part {stamp} is not a real date")
+
+
+def qr_payload(dossier_code: str, procedure_code: str, applicant_id: str, system: str, issued_at: datetime) -> str:
+    """The receipt's QR text: compact JSON (UTF-8) with the regulation's minimum contents.
+
+    Keys: dossier_code, procedure_code, applicant_id, paper, system, issued_at
+    (ISO 8601 with the +07:00 offset). JSON rather than ``key=value;`` because
+    names and the issuing system contain separators and diacritics.
+    """
+    return json.dumps({"dossier_code": dossier_code, "procedure_code": procedure_code,
+                       "applicant_id": applicant_id, "paper": QR_PAPER, "system": system,
+                       "issued_at": issued_at.isoformat()}, ensure_ascii=False, separators=(",", ":"))
+
+
+def _clock(rng: np.random.Generator) -> time:
+    return time(int(rng.integers(7, 17)), int(rng.choice((0, 15, 30, 45))))
+
+
+def _dossier_receipt(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen:
+    received = _random_day(rng, date(2022, 1, 1), date(2025, 6, 30))
+    due = received + timedelta(days=int(rng.integers(3, 16)))
+    received_at = datetime.combine(received, _clock(rng), VIETNAM_TZ)
+    person = _citizen(rng, *_years_before(received, 18, 80))
+    number = _number_truth(rng, person, defect if defect != "dossier_date" else None)
+    code = _dossier_code(rng, received, defect)
+    procedure_code, procedure_name = pick(rng, PROCEDURES)
+    home = person.residence
+    system = f"{QR_SYSTEM} {home.province[:1].lower()}{home.province[1:]}"
+    payload = qr_payload(code.value or "", procedure_code, number.value or "", system, received_at)
+
+    paper = Paper(dpi)
+    _qr(paper, payload, 10.0, 7.0, 22.0)
+    paper.y = 31.0
+    office = f"{home.district_kind} {home.district}"
+    paper.header([(f"ỦY BAN NHÂN DÂN {office}".upper(), "regular"), ("BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ", "bold")],
+                 None, f"{_capitalise(home.district)}, {long_date(received)}")
+    paper.center("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", 14, space=0.3)
+    paper.center(f"Mã hồ sơ: {code.value}", 13, "bold")
+    paper.center("(Liên: Giao khách hàng)", 12, "italic")
+    paper.para(f"Bộ phận tiếp nhận và trả kết quả Ủy ban nhân dân {office}", space=0.5)
+    paper.field("Tiếp nhận hồ sơ của", f"{person.title} {person.capitals}", "bold")
+    paper.field("Số định danh cá nhân", number.value or "")
+    paper.field("Địa chỉ", str(home))
+    paper.field("Số điện thoại", f"0{pick(rng, ('9', '8', '3', '7'))}{int(rng.integers(0, 10**8)):08d}")
+    paper.field("Nội dung yêu cầu giải quyết", procedure_name)
+    paper.field("Mã thủ tục", procedure_code)
+    paper.field("1. Thành phần hồ sơ nộp gồm", "", space=0.3)
+    _paper_table(paper, rng)
+    paper.field("2. Số lượng hồ sơ", "01 (bộ)")
+    paper.field("3. Thời gian giải quyết hồ sơ theo quy định là", f"{(due - received).days:02d} ngày")
+    paper.field("4. Thời gian nhận hồ sơ", f"{received_at:%H} giờ {received_at:%M} phút, ngày {received:%d/%m/%Y}")
+    returned = _clock(rng)
+    paper.field("5. Thời gian trả kết quả giải quyết hồ sơ",
+                f"{returned:%H} giờ {returned:%M} phút, ngày {due:%d/%m/%Y}")
+    paper.field("6. Đăng ký nhận kết quả tại", pick(rng, ("Bộ phận tiếp nhận và trả kết quả", "Địa chỉ thường trú")))
+    clerk = _citizen(rng, *_years_before(received, 22, 55))
+    paper.signatures(rng, [("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", person.full_name),
+                           ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", clerk.full_name)], space=0.5)
+    fields = {
+        "dossier_code": code,
+        "procedure_code": FieldTruth(procedure_code),
+        "procedure_name": FieldTruth(procedure_name),
+        "full_name": FieldTruth(person.full_name),
+        "id_number": number,
+        "date_received": FieldTruth(_iso(received)),
+        "date_of_return": FieldTruth(_iso(due)),
+    }
+    return _finish("dossier_receipt", paper, fields, number.value, defect, dossier_code=code.value,
+                   qr_payload=payload)
+
+
+def _paper_table(paper: Paper, rng: np.random.Generator) -> None:
+    """The ruled list of received papers: number, name, originals and copies."""
+    columns = (0.0, 14.0, 115.0, 140.0, paper.width)
+    heads = ("STT", "Tên giấy tờ", "Bản chính", "Bản sao")
+    chosen = rng.choice(len(_RECEIVED_PAPERS), size=int(rng.integers(2, 5)), replace=False)
+    rows = [heads] + [(str(k + 1), _RECEIVED_PAPERS[int(i)], *(("1", "") if rng.random() < 0.5 else ("", "1")))
+                      for k, i in enumerate(chosen)]
+    row_h = paper.step(12, 1.5)
+    top = paper.y - paper.step(12, 0.9)
+    for k, row in enumerate(rows):
+        baseline = top + row_h * (k + 0.72)
+        for (left, right), text in zip(zip(columns, columns[1:]), row, strict=True):
+            paper.text(paper.LEFT + (left + right) / 2, baseline, text, 12, "bold" if k == 0 else "regular",
+                       align="center")
+    bottom = top + row_h * len(rows)
+    for k in range(len(rows) + 1):
+        paper.line(paper.LEFT, top + row_h * k, paper.RIGHT, top + row_h * k, width=0.2)
+    for x in columns:
+        paper.line(paper.LEFT + x, top, paper.LEFT + x, bottom, width=0.2)
+    paper.y = bottom + paper.step(leading=0.9)
+
+
+_RESIDENCE_PROCEDURES = ("Đăng ký thường trú", "Đăng ký tạm trú", "Xác nhận thông tin về cư trú",
+                         "Điều chỉnh thông tin trong Cơ sở dữ liệu về cư trú")
+
+
+def _form_title(procedure: str) -> tuple[str, str | None]:
+    """Residence procedures use form CT01, registrations a "tờ khai" named after them, the rest a request."""
+    if procedure in _RESIDENCE_PROCEDURES:
+        return "TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", None
+    if procedure.startswith("Đăng ký"):
+        return f"TỜ KHAI {procedure.upper()}", None
+    return "ĐƠN ĐỀ NGHỊ", f"(V/v {procedure[:1].lower()}{procedure[1:]})"
+
+
+def _boxed_digits(paper: Paper, label: str, number: str) -> None:
+    """Form CT01 prints the personal number one digit per box."""
+    end = paper.text(paper.LEFT, paper.y, f"{label}:", paper.PT)
+    box, x = 6.0, end + 2.0
+    for k, digit in enumerate(number):
+        left = x + k * box
+        paper.rect(left, paper.y - 4.6, left + box, paper.y + 1.6, width=0.2)
+        paper.text(left + box / 2, paper.y, digit, paper.PT, align="center")
+    paper.y += paper.step(leading=1.5)
+
+
+def _application_form(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen:
+    written = _random_day(rng, date(2022, 1, 1), date(2025, 6, 30))
+    person = _citizen(rng, *_years_before(written, 18, 80))
+    number = _number_truth(rng, person, defect)
+    _, procedure = pick(rng, PROCEDURES)
+    home = person.residence
+    title, subtitle = _form_title(procedure)
+    addressee = (f"Công an {home.ward_kind} {home.ward}" if procedure in _RESIDENCE_PROCEDURES
+                 else f"Ủy ban nhân dân {home.ward_kind} {home.ward}")
+    signer = "NGƯỜI LÀM ĐƠN" if title == "ĐƠN ĐỀ NGHỊ" else "NGƯỜI KÊ KHAI"
+
+    paper = Paper(dpi)
+    paper.motto()
+    paper.center(title, 14, space=0.6)
+    if subtitle:
+        paper.center(subtitle, 13, "regular")
+    paper.center(f"Kính gửi: {addressee}", 13, "regular", space=0.5)
+    paper.y += paper.step(leading=0.5)
+    paper.field("1. Họ, chữ đệm và tên", person.capitals, "bold")
+    paper.row([("2. Ngày, tháng, năm sinh", f"{person.birth:%d/%m/%Y}", "regular"),
+               ("3. Giới tính", person.sex, "regular")], offsets=(0.0, 100.0))
+    if rng.random() < 0.5:
+        _boxed_digits(paper, "4. Số định danh cá nhân", number.value or "")
+    else:
+        paper.field("4. Số định danh cá nhân", number.value or "", "bold")
+    paper.row([("5. Số điện thoại liên hệ", f"0{pick(rng, ('9', '8', '3'))}{int(rng.integers(0, 10**8)):08d}",
+                "regular"), ("6. Email", "Không", "regular")], offsets=(0.0, 100.0))
+    paper.field("7. Nơi cư trú", str(home))
+    paper.field("8. Nội dung đề nghị", procedure)
+    paper.para("Tôi xin cam đoan những thông tin kê khai trên là đúng sự thật và chịu trách nhiệm trước pháp luật "
+               "về lời khai của mình.", space=0.5)
+    paper.y += paper.step(leading=0.5)
+    paper.text(paper.LEFT + paper.width * 0.75, paper.y, f"{home.district}, {long_date(written)}", 12, "italic",
+               align="center")
+    paper.signatures(rng, [(signer, "(Ký, ghi rõ họ tên)", person.full_name)], space=0.5)
+    fields = {
+        "full_name": FieldTruth(person.full_name),
+        "id_number": number,
+        "procedure_name": FieldTruth(procedure),
+    }
+    return _finish("application_form", paper, fields, number.value, defect)
+
+
+# --- entry point -----------------------------------------------------------
+
+_BUILDERS: dict[DocType, Callable[[np.random.Generator, int, Defect | None], Specimen]] = {
+    "cccd": _cccd,
+    "cmnd": _cmnd,
+    "birth_certificate": _birth_certificate,
+    "marriage_certificate": _marriage_certificate,
+    "residence_confirmation": _residence_confirmation,
+    "business_registration": _business_registration,
+    "land_use_certificate": _land_use_certificate,
+    "dossier_receipt": _dossier_receipt,
+    "application_form": _application_form,
+}
+
+
+def make_specimen(doc_type: DocType, rng: np.random.Generator, *, dpi: int = 300,
+                  defect: Defect | None = None) -> Specimen:
+    """Render one clean specimen; ``defect`` must be one of ``DEFECTS[doc_type]``."""
+    if doc_type not in _BUILDERS:
+        raise ValueError(f"unknown doc_type {doc_type!r}; expected one of {DOC_TYPES}")
+    if defect is not None and defect not in DEFECTS[doc_type]:
+        raise ValueError(f"{doc_type} cannot carry defect {defect!r}; possible: {DEFECTS[doc_type]}")
+    return _BUILDERS[doc_type](rng, dpi, defect)
