@@ -37,7 +37,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ocr.fields.card import expected_expiry
 from ocr.fields.dossier import make_dossier_code
 from ocr.fields.id_number import Sex, make_personal_number
-from ocr.fields.mrz import check_digit, make_td1
+from ocr.fields.mrz import make_td1
 from ocr.fields.provinces import PROVINCE_CODES
 from ocr.fields.tax_code import make_tax_code, tax_check_digit
 from search.folding import fold
@@ -101,6 +101,9 @@ class Specimen:
     dossier_code: str | None = None
     qr_payload: str | None = None
     defect: Defect | None = None
+    # The sex and birth date printed beside each personal number (None where the
+    # paper prints none): what vietnam.md's checks compare the number with.
+    printed_with: dict[str, tuple[Sex | None, date | None]] = field(default_factory=dict)
 
 
 # --- drawing ---------------------------------------------------------------
@@ -405,29 +408,30 @@ def _random_day(rng: np.random.Generator, start: date, end: date) -> date:
 _UNKNOWN_PROVINCE_CODES = tuple(f"{c:03d}" for c in range(1, 100) if f"{c:03d}" not in PROVINCE_CODES)
 
 
-def _number_truth(rng: np.random.Generator, person: Citizen, defect: Defect | None) -> FieldTruth:
-    """The printed personal number: the person's own, or one broken the way ``defect`` says."""
+def _number_truth(rng: np.random.Generator, person: Citizen, defect: Defect | None) -> tuple[str, FieldTruth]:
+    """The printed personal number and its truth: the person's own, or one broken the way ``defect`` says."""
     number = person.id_number
     if defect not in _ID_DEFECTS:
-        return FieldTruth(number)
+        return number, FieldTruth(number)
     digit, year = int(number[3]), person.birth.year
     if defect == "province":
         code = pick(rng, _UNKNOWN_PROVINCE_CODES)
-        return FieldTruth(code + number[3:], False, f"unknown province code {code}")
-    if defect == "sex_digit":
+        printed, issue = code + number[3:], f"unknown province code {code}"
+    elif defect == "sex_digit":
         wrong = digit ^ 1
         says = "male" if wrong % 2 == 0 else "female"
-        return FieldTruth(f"{number[:3]}{wrong}{number[4:]}", False,
-                          f"century/sex digit {wrong} says {says} but printed sex is {person.sex}")
-    if defect == "century":
+        printed = f"{number[:3]}{wrong}{number[4:]}"
+        issue = f"century/sex digit {wrong} says {says} but printed sex is {person.sex}"
+    elif defect == "century":
         wrong = digit + 2 if digit < 2 else digit - 2
         century = 1900 + 100 * (wrong // 2)
-        return FieldTruth(f"{number[:3]}{wrong}{number[4:]}", False,
-                          f"century/sex digit {wrong} says born {century}-{century + 99} "
-                          f"but printed birth year is {year}")
-    digits = f"{(year + int(rng.integers(1, 99))) % 100:02d}"
-    return FieldTruth(f"{number[:4]}{digits}{number[6:]}", False,
-                      f"birth-year digits {digits} do not match printed birth year {year}")
+        printed = f"{number[:3]}{wrong}{number[4:]}"
+        issue = f"century/sex digit {wrong} says born {century}-{century + 99} but printed birth year is {year}"
+    else:
+        digits = f"{(year + int(rng.integers(1, 99))) % 100:02d}"
+        printed = f"{number[:4]}{digits}{number[6:]}"
+        issue = f"birth-year digits {digits} do not match printed birth year {year}"
+    return printed, FieldTruth(printed, False, issue)
 
 
 def _iso(day: date | None) -> str | None:
@@ -541,6 +545,12 @@ class Paper(Sheet):
                                            align="center"))
         self.y = bottom
 
+    def place_date(self, text: str, *, space: float = 0.6) -> None:
+        """Place and date above the right-hand signature, as citizens' forms and certificates print them."""
+        self.y += self.step(leading=space)
+        self.text(self.LEFT + self.width * 0.75, self.y, text, 12, "italic", align="center")
+        self.y += self.step(leading=1.0)
+
     def fits(self) -> bool:
         return self.y <= 297.0 - 12.0
 
@@ -639,9 +649,8 @@ def _cccd(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen
     issued = _random_day(rng, date(2021, 1, 1), date(2024, 6, 30))
     person = _citizen(rng, *_years_before(issued, 15, 75))
     expiry = expected_expiry(person.birth, issued)
-    number = _number_truth(rng, person, defect)
-    assert number.value is not None
-    lines = make_td1(number.value, full_name=person.full_name, birth_date=person.birth, sex=person.sex,
+    printed, number = _number_truth(rng, person, defect)
+    lines = make_td1(printed, full_name=person.full_name, birth_date=person.birth, sex=person.sex,
                      expiry=expiry)
     mrz = FieldTruth("\n".join(lines))
     if not number.valid:
@@ -649,7 +658,7 @@ def _cccd(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen
     elif defect == "mrz_check":
         lines, mrz = _break_mrz(rng, lines)
     page = Sheet(210.0, 297.0, dpi)
-    _on_page(_cccd_front(rng, dpi, person, number.value, issued, expiry), page, 62.2, 22.0)
+    _on_page(_cccd_front(rng, dpi, person, printed, issued, expiry), page, 62.2, 22.0)
     _on_page(_cccd_back(rng, dpi, issued, lines), page, 62.2, 88.0)
     _certified_copy(rng, page, person.residence, issued, 160.0)
     fields = {
@@ -664,7 +673,7 @@ def _cccd(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen
         "date_of_issue": FieldTruth(_iso(issued)),
         "mrz": mrz,
     }
-    return Specimen("cccd", page.array(), dpi, fields, number.value, defect=defect)
+    return _finish("cccd", page, fields, printed, defect, {"id_number": (person.sex, person.birth)})
 
 
 _MRZ_CHECKS = (("document number", 0, 14), ("personal number", 0, 29), ("birth date", 1, 6), ("expiry", 1, 14),
@@ -767,7 +776,7 @@ def _cmnd(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen
         "place_of_residence": FieldTruth(residence),
     }
     # A CMND number is opaque and has no 12-digit owner number printed beside it.
-    return Specimen("cmnd", page.array(), dpi, fields, None, defect=defect)
+    return _finish("cmnd", page, fields, None, defect, {})
 
 
 # --- civil status papers ---------------------------------------------------
@@ -792,7 +801,7 @@ def _birth_certificate(rng: np.random.Generator, dpi: int, defect: Defect | None
     father = _citizen(rng, *_years_before(born, 22, 45), sex="Nam")
     mother = _citizen(rng, *_years_before(born, 19, 40), sex="Nữ", residence=father.residence)
     child = _citizen(rng, born, born, surname=father.full_name.split()[0], residence=father.residence)
-    number = _number_truth(rng, child, defect)
+    printed, number = _number_truth(rng, child, defect)
     ethnicity = "Kinh" if rng.random() < 0.9 else pick(rng, ("Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng"))
     place_of_birth = _birth_place(rng, child.residence)
     declarant = pick(rng, (father, mother))
@@ -810,7 +819,7 @@ def _birth_certificate(rng: np.random.Generator, dpi: int, defect: Defect | None
                ("Quốc tịch", "Việt Nam", "regular")])
     paper.field("Nơi sinh", place_of_birth)
     paper.field("Quê quán", child.origin)
-    paper.field("Số định danh cá nhân", number.value or "", "bold")
+    paper.field("Số định danh cá nhân", printed, "bold")
     for role, parent in (("mẹ", mother), ("cha", father)):
         paper.field(f"Họ, chữ đệm, tên người {role}", parent.capitals, "bold", space=0.4)
         paper.row([("Năm sinh", str(parent.birth.year), "regular"), ("Dân tộc", ethnicity, "regular"),
@@ -836,14 +845,16 @@ def _birth_certificate(rng: np.random.Generator, dpi: int, defect: Defect | None
         "mother_name": FieldTruth(mother.full_name),
         "date_of_issue": FieldTruth(_iso(registered)),
     }
-    return _finish("birth_certificate", paper, fields, number.value, defect)
+    return _finish("birth_certificate", paper, fields, printed, defect, {"id_number": (child.sex, child.birth)})
 
 
 def _finish(doc_type: DocType, paper: Sheet, fields: dict[str, FieldTruth], owner_id: str | None,
-            defect: Defect | None, *, dossier_code: str | None = None, qr_payload: str | None = None) -> Specimen:
+            defect: Defect | None, printed_with: dict[str, tuple[Sex | None, date | None]], *,
+            dossier_code: str | None = None, qr_payload: str | None = None) -> Specimen:
     if isinstance(paper, Paper) and not paper.fits():
         raise RuntimeError(f"{doc_type} layout ran {paper.y - 285:.0f} mm past the page")
-    return Specimen(doc_type, paper.array(), paper.dpi, fields, owner_id, dossier_code, qr_payload, defect)
+    return Specimen(doc_type, paper.array(), paper.dpi, fields, owner_id, dossier_code, qr_payload, defect,
+                    printed_with)
 
 
 def _marriage_certificate(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen:
@@ -853,6 +864,7 @@ def _marriage_certificate(rng: np.random.Generator, dpi: int, defect: Defect | N
     broken = pick(rng, ("husband", "wife"))
     numbers = {role: _number_truth(rng, person, defect if role == broken else None)
                for role, person in (("husband", husband), ("wife", wife))}
+    printed = {role: printed_number for role, (printed_number, _) in numbers.items()}
 
     paper = Paper(dpi)
     _commune_header(paper, husband.residence, None, None)
@@ -872,7 +884,7 @@ def _marriage_certificate(rng: np.random.Generator, dpi: int, defect: Defect | N
         ("Quốc tịch", "Việt Nam", "Việt Nam", "regular"),
         ("Nơi cư trú", str(husband.residence), str(wife.residence), "regular"),
         ("Giấy tờ tùy thân", "Căn cước công dân", "Căn cước công dân", "regular"),
-        ("Số định danh cá nhân", numbers["husband"].value or "", numbers["wife"].value or "", "bold"),
+        ("Số định danh cá nhân", printed["husband"], printed["wife"], "bold"),
     ]
     top = paper.y - paper.step(leading=1.0)
     for label, left, right, style in rows:
@@ -894,17 +906,18 @@ def _marriage_certificate(rng: np.random.Generator, dpi: int, defect: Defect | N
     fields = {
         "husband_name": FieldTruth(husband.full_name),
         "wife_name": FieldTruth(wife.full_name),
-        "husband_id_number": numbers["husband"],
-        "wife_id_number": numbers["wife"],
+        "husband_id_number": numbers["husband"][1],
+        "wife_id_number": numbers["wife"][1],
         "date_of_registration": FieldTruth(_iso(registered)),
     }
-    return _finish("marriage_certificate", paper, fields, numbers["husband"].value, defect)
+    return _finish("marriage_certificate", paper, fields, printed["husband"], defect,
+                   {"husband_id_number": (None, husband.birth), "wife_id_number": (None, wife.birth)})
 
 
 def _residence_confirmation(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen:
     issued = _random_day(rng, date(2022, 1, 1), date(2025, 6, 30))
     person = _citizen(rng, *_years_before(issued, 16, 80))
-    number = _number_truth(rng, person, defect)
+    printed, number = _number_truth(rng, person, defect)
     home = person.residence
     if rng.random() < 0.5:
         head, relation = person, "Chủ hộ"
@@ -922,7 +935,7 @@ def _residence_confirmation(rng: np.random.Generator, dpi: int, defect: Defect |
     paper.field("1. Họ, chữ đệm và tên", person.capitals, "bold")
     paper.row([("2. Ngày, tháng, năm sinh", f"{person.birth:%d/%m/%Y}", "regular"), ("3. Giới tính", person.sex, "regular")],
               offsets=(0.0, 100.0))
-    paper.field("4. Số định danh cá nhân", number.value or "", "bold")
+    paper.field("4. Số định danh cá nhân", printed, "bold")
     paper.row([("5. Dân tộc", "Kinh", "regular"), ("6. Tôn giáo", "Không", "regular"),
                ("7. Quốc tịch", "Việt Nam", "regular")])
     paper.field("8. Quê quán", person.origin)
@@ -931,7 +944,7 @@ def _residence_confirmation(rng: np.random.Generator, dpi: int, defect: Defect |
     paper.field("11. Nơi ở hiện tại", str(home))
     paper.field("12. Họ, chữ đệm và tên chủ hộ", head.capitals)
     paper.field("13. Quan hệ với chủ hộ", relation)
-    paper.field("14. Số định danh cá nhân của chủ hộ", head.id_number if head is not person else number.value or "")
+    paper.field("14. Số định danh cá nhân của chủ hộ", head.id_number if head is not person else printed)
     paper.para("Giấy xác nhận này có giá trị 30 ngày kể từ ngày cấp.", space=0.5)
     chief = _citizen(rng, *_years_before(issued, 35, 55), sex="Nam")
     paper.signatures(rng, [(f"TRƯỞNG CÔNG AN {home.ward_kind.upper()}", "(Ký, ghi rõ họ tên, đóng dấu)",
@@ -942,7 +955,7 @@ def _residence_confirmation(rng: np.random.Generator, dpi: int, defect: Defect |
         "place_of_residence": FieldTruth(str(home)),
         "date_of_issue": FieldTruth(_iso(issued)),
     }
-    return _finish("residence_confirmation", paper, fields, number.value, defect)
+    return _finish("residence_confirmation", paper, fields, printed, defect, {"id_number": (person.sex, person.birth)})
 
 
 # --- business and land -----------------------------------------------------
@@ -961,23 +974,23 @@ _COMPANY_KINDS = (("CÔNG TY TRÁCH NHIỆM HỮU HẠN MỘT THÀNH VIÊN", "C�
                   ("CÔNG TY CỔ PHẦN", "CÔNG TY CỔ PHẦN", "JOINT STOCK COMPANY", "JSC"))
 
 
-def _enterprise_code(rng: np.random.Generator, prefix: str, defect: Defect | None) -> FieldTruth:
+def _enterprise_code(rng: np.random.Generator, prefix: str, defect: Defect | None) -> tuple[str, FieldTruth]:
     while True:
         first9 = f"{prefix}{int(rng.integers(0, 10_000_000)):07d}"
         if tax_check_digit(first9) < 10:
             break
     code = make_tax_code(first9)
     if defect != "enterprise_check":
-        return FieldTruth(code)
+        return code, FieldTruth(code)
     wrong = str((int(code[9]) + int(rng.integers(1, 10))) % 10)
-    return FieldTruth(first9 + wrong, False, f"tax check digit {wrong} should be {code[9]}")
+    return first9 + wrong, FieldTruth(first9 + wrong, False, f"tax check digit {wrong} should be {code[9]}")
 
 
 def _business_registration(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen:
     prefix = pick(rng, sorted(_ENTERPRISE_PROVINCES))
     province = _ENTERPRISE_PROVINCES[prefix]
     first_registered = _random_day(rng, date(2010, 1, 1), date(2024, 12, 31))
-    code = _enterprise_code(rng, prefix, defect)
+    enterprise_code, code = _enterprise_code(rng, prefix, defect)
     kind, short_kind, english_kind, abbreviation = pick(rng, _COMPANY_KINDS)
     trade, english_trade = pick(rng, _TRADES)
     brand_words = rng.choice(len(_BRAND_WORDS), size=2, replace=False)
@@ -986,7 +999,7 @@ def _business_registration(rng: np.random.Generator, dpi: int, defect: Defect | 
     english_brand = fold(brand).upper()
     office = make_address(rng, province)
     representative = _citizen(rng, *_years_before(first_registered, 25, 60))
-    number = _number_truth(rng, representative, defect if defect != "enterprise_check" else None)
+    printed, number = _number_truth(rng, representative, defect if defect != "enterprise_check" else None)
     capital = int(rng.choice((5, 10, 15, 20, 30, 50, 100, 200))) * 100_000_000
     rep_issued = _random_day(rng, date(2021, 1, 1), date(2024, 6, 30))
 
@@ -996,7 +1009,7 @@ def _business_registration(rng: np.random.Generator, dpi: int, defect: Defect | 
     paper.center("GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP", 14, space=0.3)
     paper.center(kind, 13, space=0.0)
     paper.y += paper.step(leading=0.3)
-    paper.center(f"Mã số doanh nghiệp: {code.value}", 13, "bold")
+    paper.center(f"Mã số doanh nghiệp: {enterprise_code}", 13, "bold")
     paper.center(f"Đăng ký lần đầu: {long_date(first_registered)}", 13, "regular")
     if rng.random() < 0.6:
         changed = _random_day(rng, first_registered + timedelta(days=60), date(2025, 6, 30))
@@ -1018,7 +1031,7 @@ def _business_registration(rng: np.random.Generator, dpi: int, defect: Defect | 
     paper.row([("Sinh ngày", f"{representative.birth:%d/%m/%Y}", "regular"), ("Dân tộc", "Kinh", "regular"),
                ("Quốc tịch", "Việt Nam", "regular")])
     paper.field("Loại giấy tờ pháp lý của cá nhân", "Căn cước công dân")
-    paper.field("Số giấy tờ pháp lý của cá nhân", number.value or "", "bold")
+    paper.field("Số giấy tờ pháp lý của cá nhân", printed, "bold")
     paper.row([("Ngày cấp", f"{rep_issued:%d/%m/%Y}", "regular"),
                ("Nơi cấp", "Cục Cảnh sát QLHC về TTXH", "regular")], offsets=(0.0, 55.0))
     paper.field("Địa chỉ thường trú", str(representative.residence))
@@ -1033,7 +1046,8 @@ def _business_registration(rng: np.random.Generator, dpi: int, defect: Defect | 
         "legal_representative": FieldTruth(representative.full_name),
         "id_number": number,
     }
-    return _finish("business_registration", paper, fields, code.value, defect)
+    return _finish("business_registration", paper, fields, enterprise_code, defect,
+                   {"id_number": (representative.sex, representative.birth)})
 
 
 _LAND_USES = (("Đất ở tại đô thị", 40, 300), ("Đất ở tại nông thôn", 100, 600),
@@ -1060,7 +1074,7 @@ def _land_use_certificate(rng: np.random.Generator, dpi: int, defect: Defect | N
     use, low, high = pick(rng, _LAND_USES)
     printed_area, area_words, area_value = _area(rng, low, high)
     land = make_address(rng, owner.residence.province)
-    land_address = str(land) if use.startswith("Đất ở") else ", ".join(str(land).split(", ")[2:])
+    land_address = str(land) if use.startswith("Đất ở") else _capitalise(", ".join(str(land).split(", ")[2:]))
 
     paper = Paper(dpi)
     paper.motto()
@@ -1087,10 +1101,9 @@ def _land_use_certificate(rng: np.random.Generator, dpi: int, defect: Defect | N
     paper.field("4. Rừng sản xuất là rừng trồng", "-/-")
     paper.field("5. Cây lâu năm", "-/-")
     paper.field("6. Ghi chú", "Không")
-    paper.y += paper.step(leading=0.8)
-    paper.text(paper.LEFT + paper.width * 0.75, paper.y, _capitalise(long_date(issued)), 12, "italic", align="center")
+    paper.place_date(_capitalise(long_date(issued)))
     director = _citizen(rng, *_years_before(issued, 40, 58))
-    paper.signatures(rng, [("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", "", director.full_name)], seal=True, space=0.4)
+    paper.signatures(rng, [("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", "", director.full_name)], seal=True, space=0.3)
     paper.text(paper.LEFT + 12.0, paper.y - 4.0, f"{letters} {serial[2:]}", 16, "bold")
     paper.text(paper.LEFT, paper.y + 4.0, f"Số vào sổ cấp GCN: CS {int(rng.integers(1, 20000)):05d}", 11)
     fields = {
@@ -1101,7 +1114,7 @@ def _land_use_certificate(rng: np.random.Generator, dpi: int, defect: Defect | N
         "land_address": FieldTruth(land_address),
         "area_m2": FieldTruth(area_value),
     }
-    return _finish("land_use_certificate", paper, fields, owner.id_number, defect)
+    return _finish("land_use_certificate", paper, fields, owner.id_number, defect, {})
 
 
 # --- dossier papers --------------------------------------------------------
@@ -1121,13 +1134,15 @@ def _unit_code(rng: np.random.Generator) -> str:
 _IMPOSSIBLE_DAYS = ((2, 30), (2, 31), (4, 31), (6, 31), (9, 31), (11, 31))
 
 
-def _dossier_code(rng: np.random.Generator, received: date, defect: Defect | None) -> FieldTruth:
+def _dossier_code(rng: np.random.Generator, received: date, defect: Defect | None) -> tuple[str, FieldTruth]:
     unit, sequence = _unit_code(rng), int(rng.integers(1, 400))
     if defect != "dossier_date":
-        return FieldTruth(make_dossier_code(unit, received, sequence))
+        code = make_dossier_code(unit, received, sequence)
+        return code, FieldTruth(code)
     month, day = pick(rng, _IMPOSSIBLE_DAYS)
     stamp = f"{received:%y}{month:02d}{day:02d}"
-    return FieldTruth(f"{unit}-{stamp}-{sequence:04d}", False, f"date part {stamp} is not a real date")
+    code = f"{unit}-{stamp}-{sequence:04d}"
+    return code, FieldTruth(code, False, f"date part {stamp} is not a real date")
 
 
 def qr_payload(dossier_code: str, procedure_code: str, applicant_id: str, system: str, issued_at: datetime) -> str:
@@ -1151,25 +1166,26 @@ def _dossier_receipt(rng: np.random.Generator, dpi: int, defect: Defect | None) 
     due = received + timedelta(days=int(rng.integers(3, 16)))
     received_at = datetime.combine(received, _clock(rng), VIETNAM_TZ)
     person = _citizen(rng, *_years_before(received, 18, 80))
-    number = _number_truth(rng, person, defect if defect != "dossier_date" else None)
-    code = _dossier_code(rng, received, defect)
+    printed, number = _number_truth(rng, person, defect if defect != "dossier_date" else None)
+    dossier_code, code = _dossier_code(rng, received, defect)
     procedure_code, procedure_name = pick(rng, PROCEDURES)
     home = person.residence
     system = f"{QR_SYSTEM} {home.province[:1].lower()}{home.province[1:]}"
-    payload = qr_payload(code.value or "", procedure_code, number.value or "", system, received_at)
+    payload = qr_payload(dossier_code, procedure_code, printed, system, received_at)
 
     paper = Paper(dpi)
     _qr(paper, payload, 10.0, 7.0, 22.0)
     paper.y = 31.0
     office = f"{home.district_kind} {home.district}"
-    paper.header([(f"ỦY BAN NHÂN DÂN {office}".upper(), "regular"), ("BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ", "bold")],
+    paper.header([("ỦY BAN NHÂN DÂN", "regular"), (office.upper(), "regular"),
+                  ("BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ", "bold")],
                  None, f"{_capitalise(home.district)}, {long_date(received)}")
     paper.center("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", 14, space=0.3)
-    paper.center(f"Mã hồ sơ: {code.value}", 13, "bold")
+    paper.center(f"Mã hồ sơ: {dossier_code}", 13, "bold")
     paper.center("(Liên: Giao khách hàng)", 12, "italic")
     paper.para(f"Bộ phận tiếp nhận và trả kết quả Ủy ban nhân dân {office}", space=0.5)
     paper.field("Tiếp nhận hồ sơ của", f"{person.title} {person.capitals}", "bold")
-    paper.field("Số định danh cá nhân", number.value or "")
+    paper.field("Số định danh cá nhân", printed)
     paper.field("Địa chỉ", str(home))
     paper.field("Số điện thoại", f"0{pick(rng, ('9', '8', '3', '7'))}{int(rng.integers(0, 10**8)):08d}")
     paper.field("Nội dung yêu cầu giải quyết", procedure_name)
@@ -1195,7 +1211,8 @@ def _dossier_receipt(rng: np.random.Generator, dpi: int, defect: Defect | None) 
         "date_received": FieldTruth(_iso(received)),
         "date_of_return": FieldTruth(_iso(due)),
     }
-    return _finish("dossier_receipt", paper, fields, number.value, defect, dossier_code=code.value,
+    return _finish("dossier_receipt", paper, fields, printed, defect, {"id_number": (None, None)},
+                   dossier_code=dossier_code,
                    qr_payload=payload)
 
 
@@ -1248,7 +1265,7 @@ def _boxed_digits(paper: Paper, label: str, number: str) -> None:
 def _application_form(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen:
     written = _random_day(rng, date(2022, 1, 1), date(2025, 6, 30))
     person = _citizen(rng, *_years_before(written, 18, 80))
-    number = _number_truth(rng, person, defect)
+    printed, number = _number_truth(rng, person, defect)
     _, procedure = pick(rng, PROCEDURES)
     home = person.residence
     title, subtitle = _form_title(procedure)
@@ -1267,25 +1284,23 @@ def _application_form(rng: np.random.Generator, dpi: int, defect: Defect | None)
     paper.row([("2. Ngày, tháng, năm sinh", f"{person.birth:%d/%m/%Y}", "regular"),
                ("3. Giới tính", person.sex, "regular")], offsets=(0.0, 100.0))
     if rng.random() < 0.5:
-        _boxed_digits(paper, "4. Số định danh cá nhân", number.value or "")
+        _boxed_digits(paper, "4. Số định danh cá nhân", printed)
     else:
-        paper.field("4. Số định danh cá nhân", number.value or "", "bold")
+        paper.field("4. Số định danh cá nhân", printed, "bold")
     paper.row([("5. Số điện thoại liên hệ", f"0{pick(rng, ('9', '8', '3'))}{int(rng.integers(0, 10**8)):08d}",
                 "regular"), ("6. Email", "Không", "regular")], offsets=(0.0, 100.0))
     paper.field("7. Nơi cư trú", str(home))
     paper.field("8. Nội dung đề nghị", procedure)
     paper.para("Tôi xin cam đoan những thông tin kê khai trên là đúng sự thật và chịu trách nhiệm trước pháp luật "
                "về lời khai của mình.", space=0.5)
-    paper.y += paper.step(leading=0.5)
-    paper.text(paper.LEFT + paper.width * 0.75, paper.y, f"{home.district}, {long_date(written)}", 12, "italic",
-               align="center")
-    paper.signatures(rng, [(signer, "(Ký, ghi rõ họ tên)", person.full_name)], space=0.5)
+    paper.place_date(f"{home.district}, {long_date(written)}")
+    paper.signatures(rng, [(signer, "(Ký, ghi rõ họ tên)", person.full_name)], space=0.4)
     fields = {
         "full_name": FieldTruth(person.full_name),
         "id_number": number,
         "procedure_name": FieldTruth(procedure),
     }
-    return _finish("application_form", paper, fields, number.value, defect)
+    return _finish("application_form", paper, fields, printed, defect, {"id_number": (person.sex, person.birth)})
 
 
 # --- entry point -----------------------------------------------------------

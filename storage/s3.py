@@ -227,6 +227,7 @@ class S3ObjectStore:
         """Freeze the current version of a record under dispute, regardless of retention, until released."""
         check_key(key)
         self._ensure_bucket()
+        self._stat(key)  # not every server answers NoSuchKey here; some fail with a 500
         with _translated(key):
             if on:
                 self._client.enable_object_legal_hold(bucket_name=self._bucket, object_name=key)
