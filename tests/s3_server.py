@@ -48,10 +48,16 @@ ADMIN_GRPC_OFFSET = 10000
 @dataclass(frozen=True)
 class S3Server:
     endpoint: str  # host:port, as minio takes it
+    access_key: str = ACCESS_KEY
+    secret_key: str = SECRET_KEY
 
     def client(self, http_client: urllib3.PoolManager | None = None) -> Minio:
         return Minio(
-            endpoint=self.endpoint, access_key=ACCESS_KEY, secret_key=SECRET_KEY, secure=False, http_client=http_client
+            endpoint=self.endpoint,
+            access_key=self.access_key,
+            secret_key=self.secret_key,
+            secure=False,
+            http_client=http_client,
         )
 
     @staticmethod

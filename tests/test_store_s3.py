@@ -11,6 +11,7 @@ import hashlib
 import http.server
 import os
 import pickle
+import socket
 import threading
 import time
 import urllib.error
@@ -18,7 +19,7 @@ import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import urllib3
@@ -34,8 +35,11 @@ from storage.base import (
     StoreUnavailableError,
 )
 from storage.s3 import MIN_PART_SIZE, S3ObjectStore, from_url
-from tests.s3_server import ACCESS_KEY, SECRET_KEY, S3Server, free_ports
 
+if TYPE_CHECKING:
+    from tests.s3_server import S3Server
+
+# Loaded as a plugin, not imported, so the session shares one server whichever module asks first.
 pytest_plugins = ["tests.s3_server"]
 pytestmark = pytest.mark.s3
 
@@ -109,7 +113,7 @@ def test_overwrites_and_deletes_keep_earlier_versions(store: S3ObjectStore, clie
 
     store.delete("originals/ab/abc")
 
-    versions = list(client.list_objects(bucket_name=bucket, prefix="originals/", include_version=True))
+    versions = list(client.list_objects(bucket_name=bucket, prefix="originals/", recursive=True, include_version=True))
     assert sorted(version.is_delete_marker for version in versions) == [False, False, True]
     with client.get_object(bucket_name=bucket, object_name="originals/ab/abc", version_id=first) as old:
         assert old.read() == b"v1"
@@ -281,14 +285,10 @@ def test_missing_bucket_is_not_found(client: Minio, bucket: str) -> None:
 
 
 def test_unreachable_server_is_retryable(bucket: str) -> None:
-    (port,) = free_ports(1)
-    offline = Minio(
-        endpoint=f"127.0.0.1:{port}",
-        access_key=ACCESS_KEY,
-        secret_key=SECRET_KEY,
-        secure=False,
-        http_client=urllib3.PoolManager(retries=False),
-    )
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    offline = Minio(endpoint=f"127.0.0.1:{port}", secure=False, http_client=urllib3.PoolManager(retries=False))
 
     with pytest.raises(StoreUnavailableError) as unavailable:
         S3ObjectStore(offline, bucket).get_bytes("records/r")
@@ -330,8 +330,8 @@ def failing_s3() -> Iterator[tuple[type[FailingS3], Minio]]:
     thread.start()
     client = Minio(
         endpoint=f"127.0.0.1:{server.server_address[1]}",
-        access_key=ACCESS_KEY,
-        secret_key=SECRET_KEY,
+        access_key="key",
+        secret_key="secret",
         secure=False,
         region="us-east-1",
         http_client=urllib3.PoolManager(retries=False),
@@ -395,9 +395,10 @@ def test_a_pickled_store_builds_its_own_client(store: S3ObjectStore) -> None:
 
 
 def test_from_url_takes_a_url_or_a_host(s3_server: S3Server, bucket: str) -> None:
-    from_url(f"http://{s3_server.endpoint}", ACCESS_KEY, SECRET_KEY, bucket).put_bytes("records/u", b"x")
+    keys = (s3_server.access_key, s3_server.secret_key)
+    from_url(f"http://{s3_server.endpoint}", *keys, bucket).put_bytes("records/u", b"x")
 
-    bare = from_url(s3_server.endpoint, ACCESS_KEY, SECRET_KEY, bucket, secure=False)
+    bare = from_url(s3_server.endpoint, *keys, bucket, secure=False)
     assert bare.get_bytes("records/u") == b"x"
     for endpoint, secure in [
         (f"https://{s3_server.endpoint}", False),
@@ -405,7 +406,7 @@ def test_from_url_takes_a_url_or_a_host(s3_server: S3Server, bucket: str) -> Non
         (f"ftp://{s3_server.endpoint}", None),
     ]:
         with pytest.raises(ValueError):
-            from_url(endpoint, ACCESS_KEY, SECRET_KEY, bucket, secure=secure)
+            from_url(endpoint, *keys, bucket, secure=secure)
 
 
 def test_storage_does_not_depend_on_the_test_server() -> None:
