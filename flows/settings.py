@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     elasticsearch_url: str = "http://127.0.0.1:9200"
     elasticsearch_api_key: SecretStr | None = None
     elasticsearch_alias: str = "sohoa-records"
+    agency: str | None = Field(default=None, description="Receiving unit code stamped on ingested records")
     ocr_lang: str = "vie"
     dpi: int = 300
     ocr_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)

@@ -52,4 +52,5 @@ def ingest_options(settings: Settings) -> IngestOptions:
             page=PageOptions(lang=settings.ocr_lang),
         ),
         max_file_bytes=settings.max_file_mb * 1024**2,
+        agency=settings.agency,
     )

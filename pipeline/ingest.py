@@ -40,6 +40,7 @@ REVIEW_BELOW_CONFIDENCE = 0.6
 class IngestOptions:
     ocr: OcrOptions = OcrOptions()
     max_file_bytes: int = 2 * 1024**3
+    agency: str | None = None  # the receiving unit whose officers may see these records
 
 
 @dataclass
@@ -101,7 +102,8 @@ def ingest_file(
         return quarantine(given, path, sha, error.reason, batch=batch, store=services.store)
 
     record = build_record(
-        sha=sha, path=path, media_type=media_type, size=size, batch=batch, declared=declared, text=text
+        sha=sha, path=path, media_type=media_type, size=size, batch=batch, declared=declared, text=text,
+        agency=options.agency,
     )
     store = services.store
     metadata = {"filename": path.name, "batch": batch}
@@ -163,7 +165,8 @@ def quarantine(given: str, path: Path, sha: str, reason: str, *, batch: str, sto
 
 
 def build_record(
-    *, sha: str, path: Path, media_type: str, size: int, batch: str, declared: Declared, text: DocumentText
+    *, sha: str, path: Path, media_type: str, size: int, batch: str, declared: Declared, text: DocumentText,
+    agency: str | None = None,
 ) -> dict:
     pages = [
         {
@@ -204,6 +207,7 @@ def build_record(
         "owner_id": declared.owner_id or qr.applicant_id or owner_from_fields(doc_type, fields),
         "dossier_code": declared.dossier_code or qr.dossier_code or _valid_value(fields, "dossier_code"),
         "procedure_code": declared.procedure_code or qr.procedure_code or _valid_value(fields, "procedure_code"),
+        "agency": agency,
         "pages": pages,
         "fields": fields,
         "qr_codes": qr_codes,
