@@ -45,7 +45,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jiwer
 import psutil
 from PIL import Image, ImageSequence
 
@@ -53,6 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from samples.batch import LEVEL_CHOICES, BatchSpec, generate_batch  # noqa: E402
+from samples.quality import cer  # noqa: E402
 
 VENV_BIN = ROOT / ".venv" / "bin"
 SOHOA = VENV_BIN / "sohoa"
@@ -153,19 +153,6 @@ class Meter:
 
 
 # --------------------------------------------------------------------------- accuracy
-
-
-def normalise(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def cer(reference: str, hypothesis: str | None) -> float:
-    if hypothesis is None:
-        return 1.0
-    reference, hypothesis = normalise(reference), normalise(hypothesis)
-    if not reference:
-        return 0.0 if not hypothesis else 1.0
-    return float(jiwer.cer(reference, hypothesis))
 
 
 @dataclass

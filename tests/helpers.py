@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
-import unicodedata
 from pathlib import Path
 
-import jiwer
+from samples.quality import cer  # noqa: F401 - re-exported for the tests
 
 SOHOA = [str(Path(sys.executable).parent / "sohoa")]  # the console script installed beside this interpreter
-
-
-def cer(truth: str, text: str) -> float:
-    """Character error rate after NFC and whitespace collapsing: layout is not what we grade."""
-
-    def norm(s: str) -> str:
-        return re.sub(r"\s+", " ", unicodedata.normalize("NFC", s)).strip()
-
-    return jiwer.cer(norm(truth), norm(text))
 
 
 def sohoa_env(home: Path) -> dict[str, str]:
