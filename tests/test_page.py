@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 
 import cv2
-import jiwer
 import numpy as np
 import pytest
 
 from ocr import probe
 from ocr.errors import MissingDependencyError
+from samples.quality import cer
 from ocr.page import PageOptions, RecognisedPage, recognise_page
 from samples import degrade
 from samples.batch import make_page
@@ -32,13 +30,6 @@ pytestmark = [
 DPI = 200
 MAX_CER = 0.05
 OPTIONS = PageOptions(timeout_seconds=120)
-
-
-def cer(truth: str, text: str) -> float:
-    def norm(s: str) -> str:
-        return re.sub(r"\s+", " ", unicodedata.normalize("NFC", s)).strip()
-
-    return jiwer.cer(norm(truth), norm(text))
 
 
 @pytest.fixture(scope="module")
