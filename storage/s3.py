@@ -46,6 +46,7 @@ from minio.commonconfig import COMPLIANCE, GOVERNANCE
 from minio.credentials import Provider
 from minio.datatypes import Object
 from minio.error import S3Error, ServerError
+from minio.helpers import DictType
 from minio.time import to_iso8601utc
 from minio.versioningconfig import ENABLED, VersioningConfig
 
@@ -273,7 +274,7 @@ class S3ObjectStore:
             digest = hashlib.sha256(data).hexdigest()
             _verify(key, digest, expected)
             headers = self._object_headers(content_type, metadata, digest)
-            headers["x-amz-checksum-sha256"] = _base64_sha256(data)
+            headers["x-amz-checksum-sha256"] = _checksum(digest)
             if not overwrite:
                 headers["If-None-Match"] = "*"
             with _translated(key):
@@ -293,7 +294,7 @@ class S3ObjectStore:
         return ObjectInfo(key, size, digest, content_type, metadata, _server_time(response))
 
     def _put_multipart(
-        self, key: str, source: BinaryIO, expected: str, headers: dict[str, str], overwrite: bool
+        self, key: str, source: BinaryIO, expected: str, headers: DictType, overwrite: bool
     ) -> tuple[BaseHTTPResponse, int]:
         """Send `source` in parts, each checked by the server, and complete only if the whole hashes as expected."""
         with _translated(key):
@@ -305,7 +306,7 @@ class S3ObjectStore:
                 query_params={"uploads": ""},
             )
         upload_id = _xml_text(created, "UploadId")
-        upload = {"uploadId": upload_id}
+        upload: DictType = {"uploadId": upload_id}
         try:
             digest = hashlib.sha256()
             size = 0
@@ -313,7 +314,7 @@ class S3ObjectStore:
             while part := source.read(self._part_size):
                 digest.update(part)
                 size += len(part)
-                checksum = _base64_sha256(part)
+                checksum = _checksum(hashlib.sha256(part).hexdigest())
                 number = str(len(completion) + 1)
                 with _translated(key):
                     sent = self._client._execute(
@@ -329,7 +330,7 @@ class S3ObjectStore:
                 ElementTree.SubElement(entry, "ETag").text = sent.headers["etag"]
                 ElementTree.SubElement(entry, "ChecksumSHA256").text = checksum
             _verify(key, digest.hexdigest(), expected)
-            complete_headers = {"Content-Type": "application/xml"}
+            complete_headers: DictType = {"Content-Type": "application/xml"}
             if not overwrite:
                 complete_headers["If-None-Match"] = "*"
             with _translated(key):
@@ -352,8 +353,8 @@ class S3ObjectStore:
             raise
         return completed, size
 
-    def _object_headers(self, content_type: str, metadata: Mapping[str, str], sha256: str) -> dict[str, str]:
-        headers = {"Content-Type": content_type, _META + _SHA256: sha256}
+    def _object_headers(self, content_type: str, metadata: Mapping[str, str], sha256: str) -> DictType:
+        headers: DictType = {"Content-Type": content_type, _META + _SHA256: sha256}
         headers.update((_META + _encode_name(name), _encode_value(value)) for name, value in metadata.items())
         if self._retention_days is not None:
             until = datetime.now(UTC) + timedelta(days=self._retention_days)
@@ -419,7 +420,7 @@ class _Download(io.RawIOBase):
 
     def readinto(self, buffer: WriteableBuffer) -> int:
         with _translated(self._key):
-            return self._response.readinto(buffer)
+            return self._response.readinto(memoryview(buffer))
 
     def close(self) -> None:
         if not self.closed:
@@ -516,8 +517,9 @@ def _hash_stream(source: BinaryIO) -> str:
     return digest.hexdigest()
 
 
-def _base64_sha256(data: bytes) -> str:
-    return base64.b64encode(hashlib.sha256(data).digest()).decode()
+def _checksum(sha256: str) -> str:
+    """A hex SHA-256 as S3's checksum headers spell it: base64 of the raw digest."""
+    return base64.b64encode(bytes.fromhex(sha256)).decode()
 
 
 def _xml_text(response: BaseHTTPResponse, tag: str) -> str:

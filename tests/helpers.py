@@ -1,4 +1,4 @@
-"""Helpers for tests that run the real `sohoa` command and grade OCR text."""
+"""Helpers for tests that run the real `sohoa` command."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-
-from samples.quality import cer  # noqa: F401 - re-exported for the tests
 
 SOHOA = [str(Path(sys.executable).parent / "sohoa")]  # the console script installed beside this interpreter
 

@@ -157,7 +157,8 @@ def _wait_until_serving(server: S3Server, process: subprocess.Popen[bytes], log_
             return
         except (MinioException, urllib3.exceptions.HTTPError) as exc:
             if time.monotonic() > deadline:
-                raise RuntimeError(f"SeaweedFS did not answer in {START_TIMEOUT:.0f}s ({exc}):\n{_tail(log_path)}")
+                message = f"SeaweedFS did not answer in {START_TIMEOUT:.0f}s ({exc}):\n{_tail(log_path)}"
+                raise RuntimeError(message) from exc
             time.sleep(0.2)
 
 

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from samples.quality import cer
+
 from search.folding import fold
-from tests.helpers import cer, run_json, run_sohoa
+from tests.helpers import run_json, run_sohoa
 
 pytestmark = [pytest.mark.tesseract, pytest.mark.slow]
 

@@ -12,9 +12,10 @@ import statistics
 
 import pytest
 
+from samples.quality import cer
+
 from ocr.page import PageOptions, recognise_page
 from samples.batch import make_page
-from tests.helpers import cer
 
 pytestmark = pytest.mark.tesseract
 
