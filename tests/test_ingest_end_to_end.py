@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from samples.quality import cer
-
 from search.folding import fold
 from tests.helpers import run_json, run_sohoa
+from samples.quality import cer
 
 pytestmark = [pytest.mark.tesseract, pytest.mark.slow]
 

@@ -12,10 +12,9 @@ import statistics
 
 import pytest
 
-from samples.quality import cer
-
 from ocr.page import PageOptions, recognise_page
 from samples.batch import make_page
+from samples.quality import cer
 
 pytestmark = pytest.mark.tesseract
 
