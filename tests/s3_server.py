@@ -111,9 +111,11 @@ def running_seaweedfs(root: Path) -> Iterator[S3Server]:
     }
     config.write_text(json.dumps({"identities": [identity]}))
     ports = dict(zip(PORT_FLAGS, free_ports(len(PORT_FLAGS)), strict=True))
+    admin_port = free_port_pair(ADMIN_GRPC_OFFSET)
     (root / "data").mkdir()
     command = [
         str(weed_binary()),
+        f"-logdir={root}",
         "mini",
         f"-dir={root / 'data'}",
         "-ip=127.0.0.1",
@@ -127,7 +129,7 @@ def running_seaweedfs(root: Path) -> Iterator[S3Server]:
         f"-filer.localSocket={root / 'filer.sock'}",
         f"-s3.localSocket={root / 's3.sock'}",
         *(f"-{flag}={port}" for flag, port in ports.items()),
-        f"-admin.port={free_port_pair(ADMIN_GRPC_OFFSET)}",
+        f"-admin.port={admin_port}",
     ]
     log_path = root / "weed.log"
     with log_path.open("wb") as log:
@@ -143,6 +145,10 @@ def running_seaweedfs(root: Path) -> Iterator[S3Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        # gRPC sockets go to /tmp whatever the flags say, and not all are removed at shutdown.
+        for port in [*ports.values(), admin_port, admin_port + ADMIN_GRPC_OFFSET]:
+            for leftover in Path("/tmp").glob(f"seaweedfs-*-{port}.sock"):
+                leftover.unlink(missing_ok=True)
 
 
 def _wait_until_serving(server: S3Server, process: subprocess.Popen[bytes], log_path: Path) -> None:
