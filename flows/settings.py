@@ -47,6 +47,20 @@ class Settings(BaseSettings):
     max_file_mb: int = 2048
     task_retries: int = 2
 
+    # Web service (`sohoa serve`). Tokens come from the issuer whose keys are at
+    # auth_jwks_url; unset, from the local issuer kept under $SOHOA_HOME/issuer.
+    auth_jwks_url: str | None = None
+    auth_issuer: str = "sohoa-local"
+    auth_audience: str = "sohoa"
+    # Signs the short-lived download links the service hands out; unset, a key is
+    # made once under $SOHOA_HOME/service. Every instance behind one address needs the same.
+    url_signing_key: SecretStr | None = None
+    signed_url_seconds: int = Field(default=300, ge=10, le=3600)
+    thumbnail_dpi: int = Field(default=40, ge=10, le=150)
+    # The login page may mint local tokens for any demo user: never on a reachable server.
+    demo_login: bool = False
+    cookie_secure: bool = Field(default=False, description="Send the login cookie over HTTPS only")
+
     @property
     def store_root(self) -> Path:
         return self.home / "store"

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import SOHOA
-from tests.s3_server import ACCESS_KEY, SECRET_KEY, free_ports, s3_server  # noqa: F401 - fixture
+from tests.s3_server import ACCESS_KEY, SECRET_KEY, free_ports
 
+pytest_plugins = ["tests.s3_server"]
 pytestmark = [pytest.mark.s3, pytest.mark.tesseract, pytest.mark.slow]
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -40,7 +41,7 @@ def _wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 1
 
 
 @pytest.fixture
-def stack(tmp_path, s3_server):  # noqa: F811 - the imported fixture
+def stack(tmp_path, s3_server):
     """Prefect server + one process worker configured for S3, both stopped afterwards."""
     port = free_ports(1)[0]
     api = f"http://127.0.0.1:{port}/api"
