@@ -35,7 +35,7 @@ def new_secret() -> bytes:
 
 class UrlSigner:
     def __init__(self, secret: bytes, lifetime: dt.timedelta) -> None:
-        self._secret = secret
+        self.secret = secret
         self.lifetime = lifetime
 
     def sign(self, principal: Principal, record_id: str, file: str, *, now: dt.datetime | None = None) -> tuple[str, dt.datetime]:
@@ -47,12 +47,12 @@ class UrlSigner:
             "sub": principal.subject, "role": principal.role,
             "pn": principal.personal_number, "agency": principal.agency,
         }
-        return jwt.encode(claims, self._secret, algorithm=_ALGORITHM), expires
+        return jwt.encode(claims, self.secret, algorithm=_ALGORITHM), expires
 
     def check(self, token: str, record_id: str, file: str) -> Grant:
         """The grant, if `token` was signed here, is unexpired and names exactly this record and file."""
         try:
-            claims = jwt.decode(token, self._secret, algorithms=[_ALGORITHM], audience=_AUDIENCE,
+            claims = jwt.decode(token, self.secret, algorithms=[_ALGORITHM], audience=_AUDIENCE,
                                 options={"require": ["exp", "rid", "file", "sub", "role"]})
         except jwt.PyJWTError as error:
             raise AuthError(f"invalid or expired download link ({error})") from error
