@@ -157,3 +157,52 @@ def verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
             err.print(f"[red]{result.status}[/red] {result.key} (record {result.id})")
         err.print(f"checked {len(results)} originals: {len(damaged)} changed or missing")
     raise typer.Exit(1 if damaged else 0)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 exposes the service to the network")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    demo_login: Annotated[bool, typer.Option("--demo-login", help="Let the login page mint tokens for any demo user")] = False,
+) -> None:
+    """Start the web service: the JSON API (/docs) and the Vietnamese pages for officers and citizens."""
+    import uvicorn
+
+    from service.app import create_app
+
+    settings = Settings()
+    if demo_login:
+        settings = settings.model_copy(update={"demo_login": True})
+    uvicorn.run(create_app(settings), host=host, port=port)
+
+
+@app.command()
+def token(
+    citizen: Annotated[Optional[str], typer.Option(help="A citizen's 12-digit personal number")] = None,
+    officer: Annotated[Optional[str], typer.Option(help="An officer's name")] = None,
+    agency: Annotated[Optional[str], typer.Option(help="Officer's agency: only its records are visible")] = None,
+    hours: Annotated[float, typer.Option(min=0.01, max=24 * 30, help="How long the token is valid")] = 8.0,
+) -> None:
+    """Mint a token from the local issuer, for development and the demo; prints it on stdout."""
+    import datetime as dt
+    import re
+
+    from service.services import local_issuer
+
+    settings = Settings()
+    if (citizen is None) == (officer is None):
+        err.print("[red]error:[/red] give exactly one of --citizen NUMBER or --officer NAME")
+        raise typer.Exit(2)
+    if settings.auth_jwks_url:
+        err.print("[red]error:[/red] SOHOA_AUTH_JWKS_URL is set: tokens come from that issuer, not from sohoa")
+        raise typer.Exit(2)
+    issuer = local_issuer(settings)
+    lifetime = dt.timedelta(hours=hours)
+    if citizen is not None:
+        if not re.fullmatch(r"[0-9]{12}", citizen) or agency:
+            err.print("[red]error:[/red] --citizen takes a 12-digit personal number, and no --agency")
+            raise typer.Exit(2)
+        minted = issuer.mint(subject=citizen, role="citizen", personal_number=citizen, lifetime=lifetime)
+    else:
+        minted = issuer.mint(subject=officer, role="officer", agency=agency, name=officer, lifetime=lifetime)
+    sys.stdout.write(minted + "\n")

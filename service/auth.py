@@ -83,7 +83,7 @@ def _thumbprint(public_jwk: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=").decode()
 
 
-def _new_private_key() -> bytes:
+def new_private_key() -> bytes:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                              serialization.NoEncryption())
@@ -96,7 +96,7 @@ class LocalIssuer:
         self._path = folder / "private.pem"
         self.issuer = issuer
         self.audience = audience
-        private = serialization.load_pem_private_key(read_or_create_secret(self._path, _new_private_key), None)
+        private = serialization.load_pem_private_key(read_or_create_secret(self._path, new_private_key), None)
         if not isinstance(private, rsa.RSAPrivateKey):
             raise ValueError(f"{self._path} does not hold an RSA private key")
         self._private_key = private

@@ -16,10 +16,14 @@ from typing import Any
 
 import jwt
 
-from service.auth import CITIZEN, OFFICER, AuthError, Principal
+from service.auth import CITIZEN, OFFICER, Principal
 
 _ALGORITHM = "HS256"
 _AUDIENCE = "sohoa-download"
+
+
+class LinkRefusedError(Exception):
+    """The link was not signed here, has expired, or names another record or file."""
 
 
 @dataclass(frozen=True)
@@ -55,8 +59,8 @@ class UrlSigner:
             claims = jwt.decode(token, self.secret, algorithms=[_ALGORITHM], audience=_AUDIENCE,
                                 options={"require": ["exp", "rid", "file", "sub", "role"]})
         except jwt.PyJWTError as error:
-            raise AuthError(f"invalid or expired download link ({error})") from error
+            raise LinkRefusedError(f"invalid or expired download link ({error})") from error
         if claims["rid"] != record_id or claims["file"] != file or claims["role"] not in (CITIZEN, OFFICER):
-            raise AuthError("this download link is for another file")
+            raise LinkRefusedError("this download link is for another file")
         principal = Principal(claims["sub"], claims["role"], personal_number=claims.get("pn"), agency=claims.get("agency"))
         return Grant(principal, record_id, file)

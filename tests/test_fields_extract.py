@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ocr.fields.extract import find_values, lines_from_text
-from ocr.fields.labels import FIELDS_BY_TYPE
+from ocr.fields.labels import FIELDS_BY_TYPE, labels_for
 from ocr.fields.values import ValueIssue, normalise
 
 CARD_FRONT = """CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
@@ -24,7 +24,7 @@ Có giá trị đến / Date of expiry: 15/05/2028"""
 
 
 def _values(text: str, doc_type: str) -> dict[str, str]:
-    return {key: value.text for key, value in find_values(lines_from_text(text, 1), FIELDS_BY_TYPE[doc_type]).items()}
+    return {key: value.text for key, value in find_values(lines_from_text(text, 1), FIELDS_BY_TYPE[doc_type], labels_for(doc_type)).items()}
 
 
 def test_card_front_fields_are_found_beside_under_and_after_their_labels():

@@ -92,11 +92,14 @@ def parse_date(text: str) -> date:
     return match.value
 
 
+def says_no_expiry(text: str) -> bool:
+    """ "Không thời hạn": a card issued from age 60 on never expires."""
+    return bool(_NO_EXPIRY.search(fold(text)))
+
+
 def parse_expiry(text: str) -> date | None:
     """The printed expiry, or None for "Không thời hạn" (no expiry, from age 60)."""
-    if _NO_EXPIRY.search(fold(text)):
-        return None
-    return parse_date(text)
+    return None if says_no_expiry(text) else parse_date(text)
 
 
 def parse_yymmdd(text: str, *, latest: date) -> date:

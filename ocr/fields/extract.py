@@ -4,25 +4,35 @@ A label ("Họ và tên / Full name:") is found fuzzily on folded text, so tone
 mark errors do not hide it; its value is what follows on the same line up
 to the next label (a card prints "Giới tính: Nam  Quốc tịch: Việt Nam" on one
 line), or the next line when the label ends its line (names in capitals
-under the label). Addresses may continue on the following line. Each value
+under the label). Addresses may continue on the following lines. Each value
 keeps the confidence of the words it came from, so a doubtful read can be
 flagged rather than trusted.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
-from ocr.fields.labels import LABELS, MULTILINE
+from ocr.fields.labels import AT_LINE_START, MULTILINE
 from ocr.tesseract import Word
 from search.folding import fold
 
-_MIN_LABEL_SCORE = 90.0
-_SEPARATORS = " :;/-.,|"
+_SEPARATORS = " :;/-.,|_*"
 _MAX_CONTINUATION_LINES = 2
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # offsets of a word in Line.text
+    end: int
+    confidence: float
+    left: int | None = None  # pixel extent on the page, when OCR gave boxes
+    right: int | None = None
 
 
 @dataclass(frozen=True)
@@ -30,11 +40,14 @@ class Line:
     page: int
     text: str  # NFC words joined by single spaces
     folded: str  # fold(text): same length, so offsets carry over
-    spans: tuple[tuple[int, int, float], ...]  # (start, end, confidence) of each word in `text`
+    spans: tuple[Span, ...]
+
+    def words_in(self, start: int, end: int) -> list[Span]:
+        return [span for span in self.spans if span.start < end and span.end > start]
 
     def confidence(self, start: int, end: int) -> float:
-        overlapping = [conf for s, e, conf in self.spans if s < end and e > start]
-        return sum(overlapping) / len(overlapping) if overlapping else 0.0
+        words = self.words_in(start, end)
+        return sum(word.confidence for word in words) / len(words) if words else 0.0
 
 
 @dataclass(frozen=True)
@@ -42,10 +55,13 @@ class RawValue:
     text: str
     confidence: float
     page: int
+    line: Line  # where the value starts
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
-class _Label:
+class Label:
     key: str
     start: int
     end: int
@@ -57,53 +73,69 @@ def lines_from_words(words: tuple[Word, ...], page: int) -> list[Line]:
     grouped: dict[tuple[int, int, int], list[Word]] = {}
     for word in words:
         grouped.setdefault((word.block, word.paragraph, word.line), []).append(word)
-    return [_line(page, [(w.text, w.confidence) for w in line]) for line in grouped.values()]
+    return [_line(page, [(w.text, w.confidence, w.left, w.left + w.width) for w in line]) for line in grouped.values()]
 
 
 def lines_from_text(text: str, page: int, confidence: float = 1.0) -> list[Line]:
     """Lines of a page whose text came without word boxes (a PDF's own text layer)."""
-    return [_line(page, [(w, confidence) for w in row.split()]) for row in text.splitlines() if row.strip()]
+    return [_line(page, [(w, confidence, None, None) for w in row.split()]) for row in text.splitlines() if row.strip()]
 
 
-def _line(page: int, words: list[tuple[str, float]]) -> Line:
+def _line(page: int, words: list[tuple[str, float, int | None, int | None]]) -> Line:
     spans, parts, position = [], [], 0
-    for text, confidence in words:
+    for text, confidence, left, right in words:
         text = unicodedata.normalize("NFC", text)
-        spans.append((position, position + len(text), confidence))
+        spans.append(Span(position, position + len(text), confidence, left, right))
         parts.append(text)
         position += len(text) + 1
     text = " ".join(parts)
     return Line(page=page, text=text, folded=fold(text), spans=tuple(spans))
 
 
-def _is_word_boundary(folded: str, start: int, end: int) -> bool:
-    before = folded[start - 1] if start > 0 else " "
-    after = folded[end] if end < len(folded) else " "
-    return not before.isalnum() and not after.isalnum()
+_TOKEN = re.compile(r"[^\W_]+")
 
 
-def find_labels(line: Line) -> list[_Label]:
-    """Every field label in the line, the best reading where two overlap, in line order."""
+def _same_word(printed: str, expected: str) -> bool:
+    """A label word as OCR printed it: short words exactly, longer ones with a letter or two misread."""
+    if printed == expected:
+        return True
+    allowed = 0 if len(expected) < 4 else 1 if len(expected) < 8 else 2
+    return Levenshtein.distance(printed, expected, score_cutoff=allowed) <= allowed
+
+
+@functools.cache
+def _label_words(label: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(label))
+
+
+def find_labels(line: Line, labels: dict[str, tuple[str, ...]]) -> list[Label]:
+    """Every label in the line, word by word, the longest where two overlap, in line order.
+
+    Matching whole words (each allowed a misread letter or two) keeps "họ, chữ
+    đệm, tên" from passing for "họ, chữ đệm, tên người mẹ", which a character
+    similarity on the whole label would allow.
+    """
+    tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(line.folded)]
     candidates = []
-    for key, labels in LABELS.items():
-        for label in labels:
-            if len(label) > len(line.folded) + 2:
-                continue
-            found = fuzz.partial_ratio_alignment(label, line.folded, score_cutoff=_MIN_LABEL_SCORE)
-            if found is None or (len(label) <= 6 and found.score < 100):
-                continue
-            if _is_word_boundary(line.folded, found.dest_start, found.dest_end):
-                candidates.append(_Label(key, found.dest_start, found.dest_end, found.score))
-    chosen: list[_Label] = []
-    for candidate in sorted(candidates, key=lambda c: (-(c.end - c.start), -c.score)):
+    for key, variants in labels.items():
+        for label in variants:
+            words = _label_words(label)
+            # A word as common as "Số" or "Bà" is a label only where a line starts with it.
+            starts = range(min(1, len(tokens))) if label in AT_LINE_START else range(len(tokens) - len(words) + 1)
+            for first in starts:
+                window = tokens[first : first + len(words)]
+                if all(_same_word(token, word) for (token, _, _), word in zip(window, words)):
+                    candidates.append(Label(key, window[0][1], window[-1][2], float(len(label))))
+    chosen: list[Label] = []
+    for candidate in sorted(candidates, key=lambda c: (-(c.end - c.start), c.start)):
         if all(candidate.end <= kept.start or candidate.start >= kept.end for kept in chosen):
             chosen.append(candidate)
     return _merge_bilingual(line, sorted(chosen, key=lambda c: c.start))
 
 
-def _merge_bilingual(line: Line, labels: list[_Label]) -> list[_Label]:
+def _merge_bilingual(line: Line, labels: list[Label]) -> list[Label]:
     """ "Họ và tên / Full name" is one label: merge neighbours of the same key."""
-    merged: list[_Label] = []
+    merged: list[Label] = []
     for label in labels:
         previous = merged[-1] if merged else None
         if (
@@ -111,40 +143,51 @@ def _merge_bilingual(line: Line, labels: list[_Label]) -> list[_Label]:
             and previous.key == label.key
             and not line.text[previous.end : label.start].strip(_SEPARATORS)
         ):
-            merged[-1] = _Label(label.key, previous.start, label.end, max(previous.score, label.score))
+            merged[-1] = Label(label.key, previous.start, label.end, max(previous.score, label.score))
         else:
             merged.append(label)
     return merged
 
 
-def find_values(lines: list[Line], wanted: tuple[str, ...]) -> dict[str, RawValue]:
+def find_values(lines: list[Line], wanted: tuple[str, ...], labels: dict[str, tuple[str, ...]]) -> dict[str, RawValue]:
     """The first value printed for each wanted field."""
-    labels_per_line = [find_labels(line) for line in lines]
+    labels_per_line = [find_labels(line, labels) for line in lines]
     values: dict[str, RawValue] = {}
-    for index, (line, labels) in enumerate(zip(lines, labels_per_line)):
-        for position, label in enumerate(labels):
+    for index, (line, found) in enumerate(zip(lines, labels_per_line)):
+        for position, label in enumerate(found):
             if label.key not in wanted or label.key in values:
                 continue
-            stop = labels[position + 1].start if position + 1 < len(labels) else len(line.text)
-            start, end = _trim(line.text, label.end, stop)
-            parts = [(line, start, end)] if start < end else []
-            follow = index + 1
+            stop = found[position + 1].start if position + 1 < len(found) else len(line.text)
+            parts = [(line, label.end, stop)] if _trim(line.text, label.end, stop)[0] < stop else []
             if not parts or label.key in MULTILINE:
-                # The value is under its label, or runs over: take unlabelled lines that follow.
-                limit = 1 if not parts else _MAX_CONTINUATION_LINES
-                while follow < len(lines) and not labels_per_line[follow] and limit > 0 and (
-                    not parts or label.key in MULTILINE
-                ):
-                    nxt = lines[follow]
-                    parts.append((nxt, *_trim(nxt.text, 0, len(nxt.text))))
-                    follow += 1
-                    limit -= 1
-            parts = [(ln, s, e) for ln, s, e in parts if s < e]
+                # The value is under its label, or runs over: take the unlabelled lines that follow.
+                follow, limit = index + 1, _MAX_CONTINUATION_LINES if parts else 1
+                while follow < len(lines) and limit > 0 and lines[follow].page == line.page:
+                    nxt, nxt_labels = lines[follow], labels_per_line[follow]
+                    cut = nxt_labels[0].start if nxt_labels else len(nxt.text)
+                    if _trim(nxt.text, 0, cut)[0] < cut and not _LIST_MARKER.match(nxt.text[:cut]):
+                        parts.append((nxt, 0, cut))
+                    if nxt_labels:
+                        break
+                    follow, limit = follow + 1, limit - 1
             if parts:
-                text = " ".join(ln.text[s:e] for ln, s, e in parts)
-                confidence = sum(ln.confidence(s, e) for ln, s, e in parts) / len(parts)
-                values[label.key] = RawValue(text=text, confidence=round(confidence, 3), page=line.page)
+                values[label.key] = _value(parts)
     return values
+
+
+# The numbering of the next item is not part of a value that runs over: "10. Nơi tạm trú", "c) Diện tích".
+_LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]?|[a-zđ]\)|[*•-])\s*$")
+
+
+def _value(parts: list[tuple[Line, int, int]]) -> RawValue:
+    """Join the pieces as printed (a comma ending a line stays), trimmed only at the two ends."""
+    text = " ".join(line.text[start:end].strip() for line, start, end in parts)
+    start, end = _trim(text, 0, len(text))
+    confidence = sum(line.confidence(start_, end_) for line, start_, end_ in parts) / len(parts)
+    first, first_start, first_end = parts[0]
+    first_start, first_end = _trim(first.text, first_start, first_end)
+    return RawValue(text=text[start:end], confidence=round(confidence, 3), page=first.page, line=first,
+                    start=first_start, end=first_end)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -11,45 +11,92 @@ from __future__ import annotations
 LABELS: dict[str, tuple[str, ...]] = {
     "id_number": ("so dinh danh ca nhan", "so can cuoc cong dan", "so cccd", "so cmnd", "so / no", "so/no",
                   "personal identification number", "so giay to tuy than", "so dinh danh"),
-    "full_name": ("ho, chu dem va ten", "ho va ten", "ho ten", "full name"),
+    "full_name": ("ho, chu dem va ten", "ho, chu dem, ten", "ho va ten", "ho ten", "full name", "fullname"),
     "date_of_birth": ("ngay, thang, nam sinh", "ngay thang nam sinh", "ngay sinh", "date of birth"),
     "sex": ("gioi tinh", "sex"),
     "nationality": ("quoc tich", "nationality"),
     "ethnicity": ("dan toc", "ethnicity"),
     "place_of_origin": ("que quan", "place of origin"),
     "place_of_residence": ("noi thuong tru", "noi cu tru", "place of residence", "dia chi thuong tru"),
-    "place_of_birth": ("noi sinh", "place of birth", "noi dang ky khai sinh"),
+    "place_of_birth": ("noi sinh", "place of birth"),
     "date_of_issue": ("ngay, thang, nam cap", "ngay cap", "ngay, thang, nam", "date, month, year", "date of issue"),
     "date_of_expiry": ("co gia tri den", "date of expiry", "gia tri den"),
-    "father_name": ("ho va ten cha", "ho ten cha", "ho, chu dem, ten cha"),
-    "mother_name": ("ho va ten me", "ho ten me", "ho, chu dem, ten me"),
+    "father_name": ("ho va ten cha", "ho ten cha", "ho, chu dem, ten cha", "ho, chu dem, ten nguoi cha"),
+    "mother_name": ("ho va ten me", "ho ten me", "ho, chu dem, ten me", "ho, chu dem, ten nguoi me"),
     "husband_name": ("ho va ten chong", "ho ten chong", "ho, chu dem, ten chong"),
     "wife_name": ("ho va ten vo", "ho ten vo", "ho, chu dem, ten vo"),
     "husband_id_number": ("so dinh danh cua chong", "so dinh danh chong"),
     "wife_id_number": ("so dinh danh cua vo", "so dinh danh vo"),
     "date_of_registration": ("ngay dang ky", "ngay, thang, nam dang ky"),
+
     "enterprise_code": ("ma so doanh nghiep", "ma so thue"),
     "enterprise_name": ("ten doanh nghiep viet bang tieng viet", "ten cong ty viet bang tieng viet",
                         "ten doanh nghiep", "ten cong ty"),
-    "date_of_first_registration": ("dang ky lan dau", "dang ky lan dau ngay"),
+    "date_of_first_registration": ("dang ky lan dau",),
     "head_office_address": ("dia chi tru so chinh",),
     "legal_representative": ("nguoi dai dien theo phap luat",),
     "certificate_serial": ("so seri", "so phat hanh", "serial"),
-    "owner_name": ("nguoi su dung dat", "chu su dung", "ten nguoi su dung dat"),
+    "owner_name": ("chu su dung dat",),
     "parcel_number": ("thua dat so",),
     "map_sheet_number": ("to ban do so",),
     "land_address": ("dia chi thua dat", "dia chi"),
     "area_m2": ("dien tich",),
     "dossier_code": ("ma ho so", "so ho so"),
     "procedure_code": ("ma thu tuc", "ma thu tuc hanh chinh"),
-    "procedure_name": ("ten thu tuc", "thu tuc hanh chinh", "thu tuc"),
-    "date_received": ("ngay nhan", "ngay tiep nhan", "tiep nhan ho so luc"),
-    "date_of_return": ("ngay hen tra ket qua", "hen tra ket qua", "ngay tra ket qua"),
+    "procedure_name": ("ten thu tuc", "noi dung yeu cau giai quyet", "noi dung de nghi"),
+    "date_received": ("ngay nhan", "ngay tiep nhan", "thoi gian nhan ho so"),
+    "date_of_return": ("ngay hen tra ket qua", "ngay tra ket qua", "thoi gian tra ket qua giai quyet ho so",
+                       "thoi gian tra ket qua"),
 }
+
+# Where a paper prints a field under its own words, those replace the general labels for that paper.
+TYPE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
+    "cmnd": {
+        "id_number": ("so",),
+        "full_name": ("ho ten", "ho va ten"),
+        "date_of_birth": ("sinh ngay", "ngay sinh"),
+        "place_of_origin": ("nguyen quan", "que quan"),
+        "place_of_residence": ("noi dkhk thuong tru", "noi thuong tru"),
+    },
+    "birth_certificate": {"date_of_issue": ("ngay, thang, nam dang ky", "ngay dang ky")},
+    "business_registration": {
+        "legal_representative": ("ho va ten", "ho ten"),  # under "Người đại diện theo pháp luật"
+        "id_number": ("so giay to phap ly cua ca nhan", "so giay to tuy than", "so dinh danh ca nhan"),
+    },
+    "land_use_certificate": {"owner_name": ("ong", "ba")},  # "Bà: ĐINH KHÁNH THƯ, sinh năm: 1991, ..."
+    "dossier_receipt": {"full_name": ("tiep nhan ho so cua", "ho va ten nguoi nop")},
+    # The paper's date is where it was signed ("Phường X, ngày ..."), not a labelled value.
+    "residence_confirmation": {"date_of_issue": ()},
+}
+
+# Labels of things we do not extract: they end the value before them.
+STOP_LABELS = (
+    "noi tam tru", "noi o hien tai", "quan he voi chu ho", "ho, chu dem va ten chu ho",
+    "so dinh danh ca nhan cua chu ho", "dien thoai", "so dien thoai", "so dien thoai lien he", "fax", "email",
+    "ton giao", "nam sinh", "ghi bang chu", "bang chu", "von dieu le", "chuc danh", "ten cong ty viet tat",
+    "ten cong ty viet bang tieng nuoc ngoai", "dia chi lien lac", "loai giay to phap ly cua ca nhan", "noi cap",
+    "dac diem nhan dang", "so chung thuc", "giay to tuy than", "noi dang ky khai sinh", "noi dang ky ket hon",
+    "hinh thuc su dung", "muc dich su dung", "thoi han su dung", "nguon goc su dung", "dang ky thay doi lan thu",
+    "dang ky nhan ket qua tai", "thanh phan ho so", "so luong ho so", "thoi gian giai quyet", "kinh gui",
+)
+STOP = "_stop"
+
+
+def labels_for(doc_type: str) -> dict[str, tuple[str, ...]]:
+    """Every label to look for on this kind of paper, the paper's own wording first."""
+    overrides = TYPE_LABELS.get(doc_type, {})
+    taken = {label for variants in overrides.values() for label in variants}
+    labels = {key: tuple(label for label in variants if label not in taken) for key, variants in LABELS.items()}
+    labels.update(overrides)
+    labels[STOP] = STOP_LABELS
+    return labels
+
+# Labels that are also everyday words: they count only at the start of a line.
+AT_LINE_START = frozenset({"so", "ong", "ba"})
 
 # Fields whose value may run over to the next printed line.
 MULTILINE = frozenset({"place_of_origin", "place_of_residence", "place_of_birth", "head_office_address",
-                       "land_address", "enterprise_name", "procedure_name"})
+                       "land_address", "enterprise_name"})
 
 # The fields each kind of paper carries (vietnam.md); only these are looked for.
 FIELDS_BY_TYPE: dict[str, tuple[str, ...]] = {

@@ -18,9 +18,10 @@ from ocr.fields import card, mrz
 from ocr.fields.dossier import check_dossier_code, check_procedure_code
 from ocr.fields.land_certificate import check_certificate_serial
 from ocr.fields.tax_code import check_tax_code
-from ocr.fields.extract import Line, find_values, lines_from_text, lines_from_words
+from ocr.fields.dates import find_dates
+from ocr.fields.extract import Line, RawValue, find_values, lines_from_text, lines_from_words
 from ocr.fields.id_number import check_personal_number
-from ocr.fields.labels import FIELDS_BY_TYPE
+from ocr.fields.labels import FIELDS_BY_TYPE, labels_for
 from ocr.fields.values import ValueIssue, clean_text, normalise
 from ocr.tesseract import Word
 
@@ -56,24 +57,82 @@ def page_lines(pages: Sequence[PageLike]) -> list[Line]:
 
 def read_fields(doc_type: str, pages: Sequence[PageLike]) -> dict[str, dict]:
     lines = page_lines(pages)
+    wanted = FIELDS_BY_TYPE.get(doc_type, FIELDS_BY_TYPE["other"])
+    raw = find_values(lines, _MARRIAGE_ROWS if doc_type == "marriage_certificate" else wanted, labels_for(doc_type))
+    if doc_type == "marriage_certificate":
+        raw = _split_spouses(raw)
+    raw.update(_unlabelled(lines, wanted, raw))
     fields: dict[str, Field] = {}
-    for key, raw in find_values(lines, FIELDS_BY_TYPE.get(doc_type, FIELDS_BY_TYPE["other"])).items():
+    for key, value in raw.items():
         try:
-            fields[key] = Field(normalise(key, raw.text), raw.confidence, raw.page)
+            fields[key] = Field(normalise(key, value.text), value.confidence, value.page)
         except ValueIssue as issue:
-            fields[key] = Field(clean_text(raw.text), raw.confidence, raw.page, [str(issue)])
+            fields[key] = Field(clean_text(value.text), value.confidence, value.page, [str(issue)])
     if doc_type in ("cccd", "other"):
         _apply_mrz(lines, fields)
     _check(fields)
     return {key: value.to_dict() for key, value in fields.items()}
 
 
+# A marriage certificate prints husband and wife side by side, one row per fact.
+_MARRIAGE_ROWS = ("full_name", "id_number", "date_of_registration")
+_SPOUSES = {"full_name": ("husband_name", "wife_name"), "id_number": ("husband_id_number", "wife_id_number")}
+
+
+def _split_spouses(raw: dict[str, RawValue]) -> dict[str, RawValue]:
+    """Cut each two-column row at the widest gap between its words: left the husband, right the wife."""
+    split = {key: value for key, value in raw.items() if key not in _SPOUSES}
+    for key, (left_key, right_key) in _SPOUSES.items():
+        value = raw.get(key)
+        if value is None:
+            continue
+        words = [w for w in value.line.words_in(value.start, value.end) if w.left is not None]
+        gaps = [(words[i + 1].left - words[i].right, i) for i in range(len(words) - 1)]
+        if not gaps:
+            continue
+        _, cut = max(gaps)
+        line = value.line
+        for target, first, last in ((left_key, words[0], words[cut]), (right_key, words[cut + 1], words[-1])):
+            text = line.text[first.start : last.end].strip(" |:")
+            split[target] = RawValue(text, round(line.confidence(first.start, last.end), 3), value.page, line,
+                                     first.start, last.end)
+    return split
+
+
+_SERIAL = re.compile(r"\b([A-Z]{2}) ?(\d{8})\b")
+# "Phường Quang Trung, ngày 22 tháng 3 năm 2024": where and when an official letter was signed.
+_PLACE_AND_DATE = re.compile(r",\s*ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}")
+
+
+def _unlabelled(lines: list[Line], wanted: tuple[str, ...], found: dict[str, RawValue]) -> dict[str, RawValue]:
+    """Fields papers print without a label: the land certificate's serial, a letter's date of issue."""
+    extra: dict[str, RawValue] = {}
+    for line in lines:
+        if "certificate_serial" in wanted and "certificate_serial" not in found | extra:
+            if match := _SERIAL.search(line.text):
+                extra["certificate_serial"] = RawValue(match.group(1) + match.group(2), line.confidence(*match.span()),
+                                                       line.page, line, *match.span())
+        if "date_of_issue" in wanted and "date_of_issue" not in found | extra and _PLACE_AND_DATE.search(line.folded):
+            dates = find_dates(line.text)
+            if dates:
+                start, end = dates[0].start, dates[0].end
+                extra["date_of_issue"] = RawValue(line.text[start:end], line.confidence(start, end), line.page, line,
+                                                  start, end)
+    return extra
+
+
 def _apply_mrz(lines: list[Line], fields: dict[str, Field]) -> None:
     candidates = [line for line in lines if _MRZ_LINE.match(line.text.replace(" ", ""))]
     for start in range(len(candidates) - 2):
         block = candidates[start : start + 3]
+        first = block[0].text.replace(" ", "")
+        # Line 1 is always "IDVNM" then 25 characters; OCR garbles the card's edge before it
+        # ("I1DVNM"). Only the fixed prefix is restored: every character after it is check-digited.
+        country = first.find("VNM")
+        if 0 <= country and len(first) - country - 3 >= 25:
+            first = "IDVNM" + first[country + 3 : country + 28]
         try:
-            zone = mrz.parse_td1("\n".join(line.text for line in block))
+            zone = mrz.parse_td1("\n".join([first, block[1].text, block[2].text]))
         except mrz.MrzError:
             continue
         confidence = min(line.confidence(0, len(line.text)) for line in block)

@@ -10,8 +10,9 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from ocr.fields.dates import DateError, parse_date, parse_expiry
+from ocr.fields.dates import find_dates, says_no_expiry
 from ocr.fields.id_number import read_sex
+from search.folding import fold
 
 
 class ValueIssue(ValueError):
@@ -19,12 +20,23 @@ class ValueIssue(ValueError):
 
 
 def clean_text(raw: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", raw)).strip(" ,;:.")
+    """Printed text with the specks OCR reads off stamps and card patterns dropped from its end."""
+    words = unicodedata.normalize("NFC", raw).split()
+    while words and (not any(char.isalnum() for char in words[-1]) or (len(words[-1]) == 1 and words[-1].isalpha())):
+        words.pop()
+    return " ".join(words).strip(" ,;:.")
+
+
+_HONORIFICS = {"ong", "ba", "anh", "chi"}
 
 
 def person_name(raw: str) -> str:
-    """ "NGUYỄN VĂN AN" -> "Nguyễn Văn An": names are printed in capitals but written in person case."""
-    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", unicodedata.normalize("NFC", raw))
+    """ "Bà: NGUYỄN THỊ AN, sinh năm ..." -> "Nguyễn Thị An": names are printed in capitals but written in
+    person case; a courtesy title before the name and anything after a comma are not the name."""
+    name = unicodedata.normalize("NFC", raw).split(",")[0]
+    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", name)
+    while len(words) > 1 and fold(words[0]) in _HONORIFICS:
+        words = words[1:]
     if not words:
         raise ValueIssue(f"no name in {raw!r}")
     return " ".join(word[:1].upper() + word[1:].lower() for word in words)
@@ -40,19 +52,22 @@ def digits(raw: str, lengths: tuple[int, ...]) -> str:
     raise ValueIssue(f"expected {' or '.join(map(str, lengths))} digits, read {raw!r}")
 
 
+# OCR reads the slash between date parts as I, J, l or |; the digits are left alone.
+_MISREAD_SEPARATOR = re.compile(r"(?<=\d)\s*[IJl|\\]\s*(?=\d)")
+
+
 def iso_date(raw: str) -> str:
-    try:
-        return parse_date(raw).isoformat()
-    except DateError as error:
-        raise ValueIssue(str(error)) from error
+    """The first date printed in the value ("14 giờ 15 phút, ngày 10/12/2023" -> 2023-12-10)."""
+    found = find_dates(_MISREAD_SEPARATOR.sub("/", raw))
+    if not found:
+        raise ValueIssue(f"no date in {raw!r}")
+    if found[0].value is None:
+        raise ValueIssue(found[0].issue or f"no date in {raw!r}")
+    return found[0].value.isoformat()
 
 
 def iso_expiry(raw: str) -> str | None:
-    try:
-        expiry = parse_expiry(raw)
-    except DateError as error:
-        raise ValueIssue(str(error)) from error
-    return expiry.isoformat() if expiry else None
+    return None if says_no_expiry(raw) else iso_date(raw)
 
 
 def sex(raw: str) -> str:

@@ -1,0 +1,327 @@
+"""The service's plain modules without HTTP: tokens, versions and corrections, validity, reuse links, search scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from pipeline import keys
+from pipeline.ingest import encode_record
+from search.base import SearchResults
+from search.sqlite import SqliteIndex
+from service import records, reuse, searching
+from service.auth import (
+    AuthError,
+    IssuerUnavailableError,
+    LocalIssuer,
+    Principal,
+    TokenVerifier,
+    local_keys,
+    read_or_create_secret,
+    remote_keys,
+)
+from service.signing import LinkRefusedError, UrlSigner
+from service.thumbnails import PageNotFoundError, Thumbnails
+from storage.local import LocalObjectStore
+from tests.service_support import field_value, page_pdf
+
+OFFICER = Principal("can-bo", "officer", name="Cán Bộ")
+TODAY = dt.date(2025, 6, 15)
+
+
+@pytest.fixture
+def store(tmp_path) -> LocalObjectStore:
+    return LocalObjectStore(tmp_path / "store")
+
+
+@pytest.fixture
+def index(tmp_path):
+    with SqliteIndex(tmp_path / "index.sqlite3") as index:
+        yield index
+
+
+def stored(store: LocalObjectStore, index: SqliteIndex, record_id: str, **changes: Any) -> dict[str, Any]:
+    record = {
+        "id": record_id, "sha256": record_id, "doc_type": "cccd", "owner_id": "079203001234", "agency": "H79",
+        "dossier_code": None, "procedure_code": None, "source": {"filename": "the.pdf", "media_type": "application/pdf"},
+        "pages": [{"number": 1, "text": "CĂN CƯỚC CÔNG DÂN Nguyễn Văn An", "source": "ocr", "confidence": 0.9}],
+        "fields": {"full_name": field_value("Nguyễn Văn An")}, "issues": [], "needs_review": False,
+        "storage": {"original": keys.original(record_id), "searchable_pdf": keys.searchable_pdf(record_id)},
+        "ingested_at": "2025-03-12T09:30:00+07:00", **changes,
+    }
+    store.put_bytes(keys.record(record_id), encode_record(record), overwrite=False)
+    index.upsert(record)
+    return record
+
+
+# --- tokens -----------------------------------------------------------------------------------------
+
+
+def test_the_local_issuer_keeps_one_key(tmp_path):
+    first = LocalIssuer(tmp_path / "issuer", issuer="sohoa-local", audience="sohoa")
+    second = LocalIssuer(tmp_path / "issuer", issuer="sohoa-local", audience="sohoa")
+    assert first.key_id == second.key_id
+    assert (tmp_path / "issuer" / "private.pem").stat().st_mode & 0o777 == 0o600
+    verifier = TokenVerifier(local_keys(second), issuer="sohoa-local", audience="sohoa")
+    principal = verifier.verify(first.mint(subject="x", role="officer", agency="H79"))
+    assert (principal.role, principal.agency, principal.personal_number) == ("officer", "H79", None)
+
+
+def test_concurrent_first_use_agrees_on_one_secret(tmp_path):
+    results: list[bytes] = []
+    counter = iter(range(100))
+    barrier = threading.Barrier(8)
+
+    def make() -> bytes:
+        return f"secret {next(counter)}".encode()
+
+    def run() -> None:
+        barrier.wait()
+        results.append(read_or_create_secret(tmp_path / "s" / "key", make))
+
+    threads = [threading.Thread(target=run) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(results)) == 1 and not [p for p in (tmp_path / "s").iterdir() if p.name != "key"]
+
+
+@pytest.fixture
+def identity_provider(tmp_path):
+    """An outside issuer whose JWKS is served over real HTTP on localhost, as PyJWKClient fetches it."""
+    issuer = LocalIssuer(tmp_path / "idp", issuer="https://id.example.gov.vn", audience="sohoa")
+    body = json.dumps(issuer.jwks()).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200 if self.path == "/jwks.json" else 404)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield issuer, f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
+    server.shutdown()
+    server.server_close()
+
+
+def test_tokens_verify_against_an_issuers_jwks_url(identity_provider, tmp_path):
+    issuer, url = identity_provider
+    verifier = TokenVerifier(remote_keys(url), issuer="https://id.example.gov.vn", audience="sohoa")
+    token = issuer.mint(subject="vneid-123", role="citizen", personal_number="079203001234")
+    assert verifier.verify(token).personal_number == "079203001234"
+    stranger = LocalIssuer(tmp_path / "other", issuer="https://id.example.gov.vn", audience="sohoa")
+    with pytest.raises(AuthError):
+        verifier.verify(stranger.mint(subject="x", role="officer"))
+    with pytest.raises(AuthError):
+        TokenVerifier(remote_keys(url), issuer="sohoa-local", audience="sohoa").verify(token)
+
+
+def test_an_unreachable_issuer_is_unavailable_not_unauthorised(identity_provider):
+    issuer, url = identity_provider
+    dead = url.replace("/jwks.json", "/nothing-here")
+    with pytest.raises(IssuerUnavailableError):
+        TokenVerifier(remote_keys(dead), issuer=issuer.issuer, audience="sohoa").verify(
+            issuer.mint(subject="x", role="officer"))
+
+
+def test_download_grants_name_one_record_and_file():
+    signer = UrlSigner(b"k" * 32, dt.timedelta(minutes=5))
+    citizen = Principal("079203001234", "citizen", personal_number="079203001234")
+    token, expires = signer.sign(citizen, "a" * 64, "original")
+    assert signer.check(token, "a" * 64, "original").principal == citizen
+    assert expires > dt.datetime.now(dt.timezone.utc)
+    for record_id, file in (("b" * 64, "original"), ("a" * 64, "searchable.pdf")):
+        with pytest.raises(LinkRefusedError):
+            signer.check(token, record_id, file)
+    with pytest.raises(LinkRefusedError):
+        UrlSigner(b"other" * 8, dt.timedelta(minutes=5)).check(token, "a" * 64, "original")
+    old, _ = signer.sign(citizen, "a" * 64, "original", now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1))
+    with pytest.raises(LinkRefusedError):
+        signer.check(old, "a" * 64, "original")
+
+
+# --- versions and corrections -------------------------------------------------------------------------
+
+
+def review(store, index, record_id: str, value: str | None, version: int, action: str = "correct") -> dict:
+    return records.review_field(store, index, record_id, "full_name", action=action, value=value,
+                                reviewer=OFFICER, expected_version=version)
+
+
+def test_a_correction_is_a_new_version_and_the_index_follows(store, index):
+    record_id = "c" * 64
+    stored(store, index, record_id)
+    revised = review(store, index, record_id, "nguyễn văn ân", 1)
+    assert revised["version"] == 2 and revised["fields"]["full_name"]["value"] == "Nguyễn Văn Ân"
+    assert records.load_current(store, record_id) == revised
+    assert records.load_version(store, record_id, 1)["fields"]["full_name"]["value"] == "Nguyễn Văn An"
+    assert [v["version"] for v in records.list_versions(store, record_id)] == [1, 2]
+    assert [hit.id for hit in index.search("Ân").hits] == [record_id]
+    with pytest.raises(records.RecordNotFoundError):
+        records.load_version(store, record_id, 3)
+
+
+def test_a_stale_version_conflicts(store, index):
+    record_id = "d" * 64
+    stored(store, index, record_id)
+    review(store, index, record_id, "Nguyễn Văn Bé", 1)
+    with pytest.raises(records.VersionConflictError):
+        review(store, index, record_id, "Nguyễn Văn Cả", 1)
+    assert records.load_current(store, record_id)["fields"]["full_name"]["value"] == "Nguyễn Văn Bé"
+
+
+def test_a_correction_racing_another_loses_instead_of_erasing_it(store, index):
+    """B finishes while A is between reading version 1 and writing version 2: A's create-only write fails."""
+    record_id = "e" * 64
+    stored(store, index, record_id)
+    put_bytes = store.put_bytes
+    raced = []
+
+    def put_racing(key: str, data: bytes, **kwargs: Any):
+        if key == records.version_key(record_id, 2) and not raced:
+            raced.append(key)
+            review(store, index, record_id, "Trần Văn Bê", 1)  # the other officer, meanwhile
+        return put_bytes(key, data, **kwargs)
+
+    store.put_bytes = put_racing  # type: ignore[method-assign]
+    with pytest.raises(records.VersionConflictError):
+        review(store, index, record_id, "Trần Văn A", 1)
+    store.put_bytes = put_bytes  # type: ignore[method-assign]
+    assert records.load_current(store, record_id)["fields"]["full_name"]["value"] == "Trần Văn Bê"
+
+
+def test_readers_find_a_version_whose_writer_died_before_replacing_the_current_record(store, index):
+    record_id = "f" * 64
+    first = stored(store, index, record_id)
+    second = {**first, "version": 2, "fields": {"full_name": field_value("Nguyễn Văn Hai")}}
+    store.put_bytes(records.version_key(record_id, 2), encode_record(second), overwrite=False)
+    assert records.load_current(store, record_id)["version"] == 2
+    with pytest.raises(records.VersionConflictError):
+        review(store, index, record_id, "Nguyễn Văn Ba", 1)
+    assert review(store, index, record_id, "Nguyễn Văn Ba", 2)["version"] == 3
+
+
+@pytest.mark.parametrize(("field", "typed", "expected"), [
+    ("full_name", "  TRẦN   THỊ BÌNH ", "Trần Thị Bình"),
+    ("date_of_birth", "05/07/1990", "1990-07-05"),
+    ("date_of_expiry", "Không thời hạn", None),
+    ("sex", "Nữ", "Nữ"),
+    ("dossier_code", "000.00.31.H57-250301-0001", "000.00.31.H57-250301-0001"),
+])
+def test_corrected_values_are_written_as_records_write_them(field, typed, expected):
+    assert records.checked_value(field, typed) == expected
+
+
+@pytest.mark.parametrize(("field", "typed"), [
+    ("id_number", "07920300123"), ("date_of_birth", "31/02/1990"), ("procedure_code", "1-004884"),
+    ("dossier_code", "000.00.31.H57-250301-0000"), ("full_name", "12345"), ("place_of_origin", " "),
+])
+def test_impossible_corrections_are_refused(field, typed):
+    with pytest.raises(records.FieldRejectedError):
+        records.checked_value(field, typed)
+
+
+# --- validity and reuse -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("doc_type", "fields", "expired"), [
+    ("cccd", {"date_of_expiry": "2025-06-14"}, True),
+    ("cccd", {"date_of_expiry": "2025-06-15"}, False),
+    ("cmnd", {"date_of_expiry": "2020-01-01"}, True),
+    ("cccd", {"date_of_expiry": None}, False),  # "Không thời hạn"
+    ("cccd", {}, False),
+    ("residence_confirmation", {"date_of_issue": "2024-06-14"}, True),
+    ("residence_confirmation", {"date_of_issue": "2024-06-15"}, False),
+    ("residence_confirmation", {"date_of_issue": "garbled"}, False),
+    ("birth_certificate", {"date_of_issue": "1990-01-01"}, False),
+])
+def test_validity_rules(doc_type, fields, expired):
+    record = {"doc_type": doc_type, "fields": {key: field_value(value) for key, value in fields.items()}}
+    assert reuse.validity(record, TODAY).expired is expired
+
+
+def test_a_residence_confirmation_of_29_february_lasts_to_28_february():
+    record = {"doc_type": "residence_confirmation", "fields": {"date_of_issue": field_value("2024-02-29")}}
+    assert reuse.validity(record, dt.date(2025, 2, 28)).valid_until == dt.date(2025, 2, 28)
+    assert reuse.validity(record, dt.date(2025, 3, 1)).expired
+
+
+def test_a_reuse_link_is_created_once_and_names_the_bytes(store, index):
+    record = stored(store, index, "a" * 64)
+    citizen = Principal("079203001234", "citizen", personal_number="079203001234")
+    code = "H79.01-250301-0001"
+    link = reuse.link_paper(store, record, dossier_code=code, procedure_code="1.004884",
+                            component_name="  Bản sao   căn cước ", principal=citizen,
+                            now=dt.datetime(2025, 3, 1, tzinfo=dt.timezone.utc))
+    assert link["component_name"] == "Bản sao căn cước" and link["sha256"] == "a" * 64
+    assert reuse.dossier_links(store, code) == [link]
+    with pytest.raises(reuse.AlreadyLinkedError):
+        reuse.link_paper(store, record, dossier_code=code, procedure_code="1.004884", component_name="x",
+                         principal=citizen)
+    for bad in ("../../records", "H79.01-250301-0001/..", "h79.01-250301-0001"):
+        with pytest.raises(reuse.ReuseRefusedError):
+            reuse.link_paper(store, record, dossier_code=bad, procedure_code="1.004884", component_name="x",
+                             principal=citizen)
+    assert reuse.verify_link(store, link).status == "missing"  # this test stored no original
+
+
+# --- search scope ---------------------------------------------------------------------------------------
+
+
+def test_agency_scoped_search_walks_every_batch(store, index, monkeypatch):
+    monkeypatch.setattr(searching, "SCAN_BATCH", 3)
+    for n in range(20):
+        stored(store, index, f"{n:02d}".ljust(64, "0"), agency="H79" if n % 2 else "H29",
+               doc_type="cccd" if n % 4 < 2 else "birth_certificate", procedure_code="1.004884" if n < 10 else None)
+    facts = searching.RecordFacts(store)
+    officer = Principal("x", "officer", agency="H79")
+    found = searching.search_records(index, facts, officer, searching.SearchRequest(text="Nguyễn", limit=4))
+    assert (found.total, found.total_exact, len(found.hits)) == (10, True, 4)
+    assert found.doc_type_counts == {"cccd": 5, "birth_certificate": 5}
+    later = searching.search_records(index, facts, officer, searching.SearchRequest(text="Nguyễn", limit=4, offset=8))
+    assert len(later.hits) == 2 and not {h.id for h in later.hits} & {h.id for h in found.hits}
+    narrowed = searching.search_records(index, facts, officer, searching.SearchRequest(
+        text="", procedure_code="1.004884", doc_type="cccd", limit=50))
+    assert narrowed.total == len(narrowed.hits) == 3 and narrowed.doc_type_counts == {"cccd": 3, "birth_certificate": 2}
+    monkeypatch.setattr(searching, "SCAN_LIMIT", 6)
+    capped = searching.search_records(index, facts, officer, searching.SearchRequest(text="Nguyễn"))
+    assert not capped.total_exact and capped.total == 3
+
+
+def test_doc_type_counts_use_the_backends_facets_when_it_has_them():
+    class FacetedIndex:
+        def facets(self, text: str, **filters: Any) -> dict[str, dict[str, int]]:
+            assert text == "an" and filters["owner_id"] == "1"
+            return {"doc_type": {"cccd": 4}, "year": {"2025": 4}}
+
+        def search(self, *args: Any, **kwargs: Any) -> SearchResults:
+            raise AssertionError("counted by facets, not searches")
+
+    counts = searching.doc_type_counts(FacetedIndex(), "an", {"owner_id": "1"})  # type: ignore[arg-type]
+    assert counts == {"cccd": 4}
+
+
+def test_thumbnails_are_drawn_once_and_cached(store, tmp_path, monkeypatch):
+    record_id = "9" * 64
+    store.put_bytes(keys.searchable_pdf(record_id), page_pdf(2))
+    record = {"id": record_id, "pages": [{}, {}], "storage": {"searchable_pdf": keys.searchable_pdf(record_id)}}
+    thumbnails = Thumbnails(store, tmp_path / "cache", dpi=20)
+    image = thumbnails.page_png(record, 2)
+    assert image.startswith(b"\x89PNG")
+    monkeypatch.setattr(thumbnails, "_render", SimpleNamespace())  # drawing again would fail
+    assert thumbnails.page_png(record, 2) == image
+    with pytest.raises(PageNotFoundError):
+        thumbnails.page_png(record, 3)
