@@ -14,7 +14,7 @@ from pipeline.ingest import encode_record
 from storage.base import ObjectExistsError
 from service.auth import new_private_key
 from service.records import version_key
-from tests.service_support import A_DOSSIER, PERSON_A, PERSON_B, World, build_world
+from tests.service_support import A_DOSSIER, PERSON_A, World, build_world
 
 NEW_DOSSIER = "000.00.31.H79-250401-0002"
 
