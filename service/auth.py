@@ -140,7 +140,7 @@ def local_keys(issuer: LocalIssuer) -> KeyFinder:
             key_id = jwt.get_unverified_header(token).get("kid")
         except jwt.PyJWTError as error:
             raise AuthError("malformed token") from error
-        if key_id not in keys:
+        if not isinstance(key_id, str) or key_id not in keys:
             raise AuthError("token signed by an unknown key")
         return keys[key_id]
 

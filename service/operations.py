@@ -101,11 +101,9 @@ def download(services: Services, caller: Caller, ref: str, name: FileName) -> Do
 def sign_downloads(services: Services, caller: Caller, ref: str) -> tuple[str, dict[FileName, str], dt.datetime]:
     """Record id, a signed token per file, and when they expire."""
     record = readable(services, caller, ref, audit.DOWNLOAD)
-    tokens: dict[FileName, str] = {}
-    expires = dt.datetime.now(dt.timezone.utc)
-    for name in FILE_NAMES:
-        tokens[name], expires = services.signer.sign(caller.principal, record["id"], name)
-    return record["id"], tokens, expires
+    signed = {name: services.signer.sign(caller.principal, record["id"], name) for name in FILE_NAMES}
+    expires = min(expiry for _, expiry in signed.values())
+    return record["id"], {name: token for name, (token, _) in signed.items()}, expires
 
 
 def redeem(services: Services, client: str | None, token: str, record_id: str, name: FileName) -> Download:

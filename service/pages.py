@@ -120,7 +120,7 @@ def require_role(caller: Caller, role: str) -> None:
 
 def check_csrf(request: Request, services: Services, csrf: str) -> None:
     token = presented_token(request)
-    if token is None or not hmac.compare_digest(csrf, services.csrf_token(token)):
+    if token is None or not hmac.compare_digest(csrf.encode(), services.csrf_token(token).encode()):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Phiên làm việc không hợp lệ: hãy tải lại trang rồi thử lại.")
 
 

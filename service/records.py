@@ -55,8 +55,12 @@ class FieldRejectedError(ValueError):
     """The corrected value is not a value of this field; the message says why."""
 
 
+def versions_prefix(record_id: str) -> str:
+    return f"record-versions/{record_id[:2]}/{record_id}/"
+
+
 def version_key(record_id: str, number: int) -> str:
-    return f"record-versions/{record_id[:2]}/{record_id}/{number}.json"
+    return f"{versions_prefix(record_id)}{number}.json"
 
 
 def version_of(record: dict[str, Any]) -> int:
@@ -85,7 +89,7 @@ def list_versions(store: ObjectStore, record_id: str) -> list[dict[str, Any]]:
     """Each version's number and the revision that made it (None for the record as ingested), oldest first."""
     current = load_current(store, record_id)
     found = {version_of(current): current}
-    for info in store.list(version_key(record_id, 0).rsplit("/", 1)[0] + "/"):
+    for info in store.list(versions_prefix(record_id)):
         number = int(info.key.rsplit("/", 1)[1].removesuffix(".json"))
         if number not in found:
             found[number] = json.loads(store.get_bytes(info.key))

@@ -60,3 +60,36 @@ def test_qr_payload_forms():
     assert read_qr_payload("ma_ho_so=000.00.31.H57-221010-0001;ma_thu_tuc=1.001612").dossier_code == (
         "000.00.31.H57-221010-0001")
     assert read_qr_payload("https://dichvucong.gov.vn/tra-cuu").dossier_code is None
+
+
+def _row(words: list[tuple[str, int]], line: int) -> list:
+    """Words of one printed row at the given x positions, as Tesseract reports them."""
+    from ocr.tesseract import Word
+
+    return [Word(text, 0.95, left, 100 * line, 20 * len(text), 30, 1, 1, line) for text, left in words]
+
+
+def test_marriage_certificate_columns_are_split_and_each_spouse_checked():
+    from ocr.document import PageText
+
+    words = (
+        _row([("GIẤY", 400), ("CHỨNG", 520), ("NHẬN", 680), ("KẾT", 800), ("HÔN", 900)], 1)
+        + _row([("Họ,", 100), ("chữ", 180), ("đệm,", 260), ("tên:", 360), ("LƯU", 600), ("DUY", 700),
+                ("PHÚC", 800), ("TẠ", 1400), ("THANH", 1480), ("HUYỀN", 1640)], 2)
+        + _row([("Ngày,", 100), ("tháng,", 220), ("năm", 360), ("sinh:", 440), ("04/10/1996", 600),
+                ("07/06/1997", 1400)], 3)
+        + _row([("Số", 100), ("định", 160), ("danh", 260), ("cá", 360), ("nhân:", 420), ("077096059001", 600),
+                ("025197001811", 1400)], 4)
+    )
+    page = PageText(1, "", "ocr", 0.95, 0, 0.0, words=tuple(words))
+    fields = read_fields("marriage_certificate", [page])
+    assert fields["husband_name"]["value"] == "Lưu Duy Phúc"
+    assert fields["wife_name"]["value"] == "Tạ Thanh Huyền"
+    assert fields["husband_id_number"]["valid"]  # 0 = man born in the 1900s, 96 = 1996
+    assert fields["wife_id_number"]["valid"]
+    assert not any(key.startswith("_") for key in fields)
+
+    wrong_year = [w if w.text != "077096059001" else w.__class__(**{**w.__dict__, "text": "077095059001"})
+                  for w in words]
+    fields = read_fields("marriage_certificate", [PageText(1, "", "ocr", 0.95, 0, 0.0, words=tuple(wrong_year))])
+    assert not fields["husband_id_number"]["valid"]

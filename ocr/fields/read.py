@@ -65,18 +65,25 @@ def read_fields(doc_type: str, pages: Sequence[PageLike]) -> dict[str, dict]:
     fields: dict[str, Field] = {}
     for key, value in raw.items():
         try:
-            fields[key] = Field(normalise(key, value.text), value.confidence, value.page)
+            fields[key] = Field(normalise(_READ_AS.get(key, key), value.text), value.confidence, value.page)
         except ValueIssue as issue:
             fields[key] = Field(clean_text(value.text), value.confidence, value.page, [str(issue)])
     if doc_type in ("cccd", "other"):
         _apply_mrz(lines, fields)
     _check(fields)
-    return {key: value.to_dict() for key, value in fields.items()}
+    return {key: value.to_dict() for key, value in fields.items() if not key.startswith("_")}
 
 
 # A marriage certificate prints husband and wife side by side, one row per fact.
-_MARRIAGE_ROWS = ("full_name", "id_number", "date_of_registration")
-_SPOUSES = {"full_name": ("husband_name", "wife_name"), "id_number": ("husband_id_number", "wife_id_number")}
+_MARRIAGE_ROWS = ("full_name", "id_number", "date_of_birth", "date_of_registration")
+_SPOUSES = {
+    "full_name": ("husband_name", "wife_name"),
+    "id_number": ("husband_id_number", "wife_id_number"),
+    # Not fields of the record (vietnam.md), but each spouse's number is checked against them.
+    "date_of_birth": ("_husband_date_of_birth", "_wife_date_of_birth"),
+}
+_READ_AS = {"_husband_date_of_birth": "date_of_birth", "_wife_date_of_birth": "date_of_birth"}
+_SPOUSE_CHECKS = {"husband_id_number": ("Nam", "_husband_date_of_birth"), "wife_id_number": ("Nữ", "_wife_date_of_birth")}
 
 
 def _split_spouses(raw: dict[str, RawValue]) -> dict[str, RawValue]:
@@ -180,11 +187,10 @@ def _check(fields: dict[str, Field]) -> None:
         if key in fields and not fields[key].issues and fields[key].value:
             fields[key].issues += check(fields[key].value)
     sex = fields["sex"].value if "sex" in fields and not fields["sex"].issues else None
-    for key in ("id_number", "husband_id_number", "wife_id_number"):
+    checks = {"id_number": (sex, "date_of_birth"), **_SPOUSE_CHECKS}
+    for key, (printed_sex, birth_key) in checks.items():
         if key in fields and not fields[key].issues and fields[key].value:
-            own = key == "id_number"
-            result = check_personal_number(fields[key].value, sex=sex if own else None,
-                                           birth_date=_iso(fields, "date_of_birth") if own else None)
+            result = check_personal_number(fields[key].value, sex=printed_sex, birth_date=_iso(fields, birth_key))
             fields[key].issues += result.issues
     birth, issued = _iso(fields, "date_of_birth"), _iso(fields, "date_of_issue")
     expiry_field = fields.get("date_of_expiry")
