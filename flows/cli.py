@@ -161,11 +161,13 @@ def verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 exposes the service to the network")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 opens it to the network")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
-    demo_login: Annotated[bool, typer.Option("--demo-login", help="Let the login page mint tokens for any demo user")] = False,
+    demo_login: Annotated[
+        bool, typer.Option("--demo-login", help="Let the login page mint tokens for any demo user")
+    ] = False,
 ) -> None:
-    """Start the web service: the JSON API (/docs) and the Vietnamese pages for officers and citizens."""
+    """Start the web service: the JSON API (/openapi.json) and the Vietnamese pages for officers and citizens."""
     import uvicorn
 
     from service.app import create_app

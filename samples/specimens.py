@@ -66,7 +66,6 @@ DEFECTS: dict[DocType, tuple[Defect, ...]] = {
     "dossier_receipt": ("province", "dossier_date"),
     "application_form": _ID_DEFECTS,
 }
-QR_SYSTEM = "Hệ thống thông tin giải quyết thủ tục hành chính"
 QR_PAPER = "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
 VIETNAM_TZ = timezone(timedelta(hours=7))
 
@@ -1157,6 +1156,12 @@ def qr_payload(dossier_code: str, procedure_code: str, applicant_id: str, system
                        "issued_at": issued_at.isoformat()}, ensure_ascii=False, separators=(",", ":"))
 
 
+def _system_name(province: str) -> str:
+    """The province's one-stop system by its portal's host name: ASCII and short, so the QR code stays small."""
+    name = province.removeprefix("Tỉnh ").removeprefix("Thành phố ")
+    return f"dichvucong.{''.join(char for char in fold(name) if char.isalnum())}.gov.vn"
+
+
 def _clock(rng: np.random.Generator) -> time:
     return time(int(rng.integers(7, 17)), int(rng.choice((0, 15, 30, 45))))
 
@@ -1170,7 +1175,7 @@ def _dossier_receipt(rng: np.random.Generator, dpi: int, defect: Defect | None) 
     dossier_code, code = _dossier_code(rng, received, defect)
     procedure_code, procedure_name = pick(rng, PROCEDURES)
     home = person.residence
-    system = f"{QR_SYSTEM} {home.province[:1].lower()}{home.province[1:]}"
+    system = _system_name(home.province)
     payload = qr_payload(dossier_code, procedure_code, printed, system, received_at)
 
     paper = Paper(dpi)

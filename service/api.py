@@ -234,7 +234,7 @@ def get_versions(ref: RecordRef, services: ServicesDep, caller: CallerDep) -> li
 
 
 @router.get("/records/{ref}/versions/{number}", response_model=RecordOut, tags=["records"])
-def get_version(ref: RecordRef, number: Annotated[int, Path(ge=1)], services: ServicesDep,
+def get_version(ref: RecordRef, number: Annotated[int, Path(ge=1, le=1_000_000)], services: ServicesDep,
                 caller: CallerDep) -> RecordOut:
     """One version of a record as it was; earlier versions stay readable after a correction."""
     return record_out(operations.view(services, caller, ref, version=number))
@@ -325,7 +325,7 @@ def reuse_paper(body: ReuseIn, services: ServicesDep, caller: CitizenDep) -> Lin
 
 @router.get("/dossiers/{code}", response_model=DossierOut, tags=["dossiers"])
 def get_dossier(code: DossierCode, services: ServicesDep, caller: CallerDep) -> DossierOut:
-    """The stored papers reused in a dossier: all of them for officers (of their agency), a citizen's own for a citizen."""
+    """The stored papers reused in a dossier: all for its officers (of their agency), a citizen's own for a citizen."""
     links = operations.dossier(services, caller, code)
     return DossierOut(dossier_code=code, links=[LinkOut(**link) for link in links])
 

@@ -2,8 +2,9 @@
 
 Officers search, open and review records; citizens see, download and reuse their own
 papers; every access is checked against the stored record and written to the audit
-log. The JSON API is under `/api` (OpenAPI at `/openapi.json`, docs at `/docs`);
-the Vietnamese web pages are at `/` (`/search`, `/records/<id>`, `/papers`, `/dossiers`).
+log. The JSON API is under `/api`, described at `/openapi.json` (no Swagger page: it
+loads its scripts from a CDN, and counter machines are offline); the Vietnamese web
+pages are at `/` (`/search`, `/records/<id>`, `/papers`, `/dossiers`).
 
 Getting tokens for development, tests and the demo (local issuer, the default when
 `SOHOA_AUTH_JWKS_URL` is unset; its key pair is made under `$SOHOA_HOME/issuer/` on
@@ -65,7 +66,7 @@ ERROR_STATUS: dict[type[Exception], int] = {
     SearchUnavailableError: status.HTTP_503_SERVICE_UNAVAILABLE,
     IssuerUnavailableError: status.HTTP_503_SERVICE_UNAVAILABLE,
 }
-_MACHINE_PATHS = ("/api/", "/.well-known/", "/openapi.json", "/docs", "/healthz")
+_MACHINE_PATHS = ("/api/", "/.well-known/", "/openapi.json", "/healthz")
 
 
 def _for_machines(request: Request) -> bool:
@@ -121,6 +122,8 @@ def create_app(settings: Settings) -> FastAPI:
         summary="Digitised Vietnamese public-administration papers: search, review, citizens' reuse",
         description=__doc__ or "",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.services = services
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

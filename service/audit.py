@@ -68,4 +68,5 @@ class AuditLog:
 
     def history(self, record_id: str) -> list[dict[str, Any]]:
         """Every event about the record, oldest first."""
-        return [json.loads(self._store.get_bytes(info.key)) for info in self._store.list(f"{RECORD_PREFIX}{record_id}/")]
+        listing = self._store.list(f"{RECORD_PREFIX}{record_id}/")
+        return [json.loads(self._store.get_bytes(info.key)) for info in listing]

@@ -138,7 +138,9 @@ def search(services: Services, caller: Caller, wanted: SearchRequest) -> Found:
     return found
 
 
-def my_papers(services: Services, caller: Caller, limit: int, offset: int) -> tuple[int, list[tuple[SearchHit, reuse.Validity]]]:
+def my_papers(
+    services: Services, caller: Caller, limit: int, offset: int
+) -> tuple[int, list[tuple[SearchHit, reuse.Validity]]]:
     """A citizen's own papers, newest first, each with whether it can still be reused."""
     found = search(services, caller, SearchRequest(limit=limit, offset=offset))
     today = dt.date.today()

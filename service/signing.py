@@ -42,7 +42,9 @@ class UrlSigner:
         self.secret = secret
         self.lifetime = lifetime
 
-    def sign(self, principal: Principal, record_id: str, file: str, *, now: dt.datetime | None = None) -> tuple[str, dt.datetime]:
+    def sign(
+        self, principal: Principal, record_id: str, file: str, *, now: dt.datetime | None = None
+    ) -> tuple[str, dt.datetime]:
         """A token for the `token` query parameter of the download URL, and when it stops working."""
         issued = now or dt.datetime.now(dt.timezone.utc)
         expires = issued + self.lifetime
@@ -62,5 +64,6 @@ class UrlSigner:
             raise LinkRefusedError(f"invalid or expired download link ({error})") from error
         if claims["rid"] != record_id or claims["file"] != file or claims["role"] not in (CITIZEN, OFFICER):
             raise LinkRefusedError("this download link is for another file")
-        principal = Principal(claims["sub"], claims["role"], personal_number=claims.get("pn"), agency=claims.get("agency"))
+        principal = Principal(claims["sub"], claims["role"], personal_number=claims.get("pn"),
+                              agency=claims.get("agency"))
         return Grant(principal, record_id, file)

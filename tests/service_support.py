@@ -78,7 +78,8 @@ def add_paper(
         "qr_codes": [],
         "needs_review": any(not item["valid"] for item in fields.values()),
         "issues": [],
-        "storage": {"original": keys.original(sha), "searchable_pdf": keys.searchable_pdf(sha), "words": keys.words(sha)},
+        "storage": {"original": keys.original(sha), "searchable_pdf": keys.searchable_pdf(sha),
+                    "words": keys.words(sha)},
         "ingested_at": "2025-03-12T09:30:00+07:00",
     }
     store = services.store

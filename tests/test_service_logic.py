@@ -49,7 +49,8 @@ def index(tmp_path):
 def stored(store: LocalObjectStore, index: SqliteIndex, record_id: str, **changes: Any) -> dict[str, Any]:
     record = {
         "id": record_id, "sha256": record_id, "doc_type": "cccd", "owner_id": "079203001234", "agency": "H79",
-        "dossier_code": None, "procedure_code": None, "source": {"filename": "the.pdf", "media_type": "application/pdf"},
+        "dossier_code": None, "procedure_code": None,
+        "source": {"filename": "the.pdf", "media_type": "application/pdf"},
         "pages": [{"number": 1, "text": "CĂN CƯỚC CÔNG DÂN Nguyễn Văn An", "source": "ocr", "confidence": 0.9}],
         "fields": {"full_name": field_value("Nguyễn Văn An")}, "issues": [], "needs_review": False,
         "storage": {"original": keys.original(record_id), "searchable_pdf": keys.searchable_pdf(record_id)},
