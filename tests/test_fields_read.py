@@ -93,3 +93,15 @@ def test_marriage_certificate_columns_are_split_and_each_spouse_checked():
                   for w in words]
     fields = read_fields("marriage_certificate", [PageText(1, "", "ocr", 0.95, 0, 0.0, words=tuple(wrong_year))])
     assert not fields["husband_id_number"]["valid"]
+
+
+def test_a_number_is_checked_against_the_birth_date_printed_beside_it_even_when_not_kept():
+    letter = ("XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ\n1. Họ, chữ đệm và tên: ĐINH THÙY QUỲNH\n"
+              "2. Ngày, tháng, năm sinh: 07/05/1998 3. Giới tính: Nữ\n4. Số định danh cá nhân: {number}\n"
+              "Phường Quang Trung, ngày 22 tháng 3 năm 2024")
+    good = _read("residence_confirmation", letter.format(number="048198991859"))
+    assert good["id_number"]["valid"]
+    assert "date_of_birth" not in good and "sex" not in good  # not fields of this paper (vietnam.md)
+    assert good["date_of_issue"]["value"] == "2024-03-22"
+    wrong_year = _read("residence_confirmation", letter.format(number="048197991859"))
+    assert not wrong_year["id_number"]["valid"]

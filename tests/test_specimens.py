@@ -208,11 +208,10 @@ def test_unsupported_defect_and_type_are_refused() -> None:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_receipt_qr_decodes_to_the_dossier_code(seed: int) -> None:
     specimen = make_specimen("dossier_receipt", _rng(seed))
-    height, width = specimen.image.shape
-    corner = specimen.image[: height // 8, : width // 4]  # the code sits at the top left
     text, points, _ = cv2.QRCodeDetector().detectAndDecode(specimen.image)
-    assert points is not None and text == specimen.qr_payload
-    assert cv2.QRCodeDetector().detectAndDecode(corner)[0] == text
+    assert text == specimen.qr_payload
+    height, width = specimen.image.shape
+    assert points is not None and points[..., 0].max() < width / 4 and points[..., 1].max() < height / 8  # top left
     facts = read_qr_payload(text)
     assert facts.dossier_code == specimen.dossier_code == specimen.fields["dossier_code"].value
     assert facts.procedure_code == specimen.fields["procedure_code"].value
@@ -220,6 +219,16 @@ def test_receipt_qr_decodes_to_the_dossier_code(seed: int) -> None:
     payload = json.loads(text)
     assert set(payload) == {"dossier_code", "procedure_code", "applicant_id", "paper", "system", "issued_at"}
     assert payload["issued_at"].startswith(specimen.fields["date_received"].value or "-")
+
+
+def test_every_receipt_qr_is_readable() -> None:
+    """OpenCV's classic detector misses some clean symbols (opencv/opencv#18372; 5 of receipts 0-39 here),
+    so the specimens are not tuned to it; its ArUco-based detector reads them all."""
+    for seed in range(12):
+        specimen = make_specimen("dossier_receipt", _rng(seed))
+        text = cv2.QRCodeDetector().detectAndDecode(specimen.image)[0]
+        text = text or cv2.QRCodeDetectorAruco().detectAndDecode(specimen.image)[0]
+        assert text == specimen.qr_payload, seed
 
 
 # --- words ------------------------------------------------------------------

@@ -61,6 +61,7 @@ TYPE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "birth_certificate": {"date_of_issue": ("ngay, thang, nam dang ky", "ngay dang ky")},
     "business_registration": {
         "legal_representative": ("ho va ten", "ho ten"),  # under "Người đại diện theo pháp luật"
+        "date_of_birth": ("sinh ngay", "ngay sinh"),
         "id_number": ("so giay to phap ly cua ca nhan", "so giay to tuy than", "so dinh danh ca nhan"),
     },
     "land_use_certificate": {"owner_name": ("ong", "ba")},  # "Bà: ĐINH KHÁNH THƯ, sinh năm: 1991, ..."
@@ -90,6 +91,10 @@ def labels_for(doc_type: str) -> dict[str, tuple[str, ...]]:
     labels.update(overrides)
     labels[STOP] = STOP_LABELS
     return labels
+
+# Facts a paper prints beside a person's number that the number must agree with (vietnam.md):
+# read to check the number, kept in the record only where FIELDS_BY_TYPE lists them.
+CHECKED_AGAINST = ("date_of_birth", "sex")
 
 # Labels that are also everyday words: they count only at the start of a line.
 AT_LINE_START = frozenset({"so", "ong", "ba"})

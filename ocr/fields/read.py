@@ -21,7 +21,7 @@ from ocr.fields.tax_code import check_tax_code
 from ocr.fields.dates import find_dates
 from ocr.fields.extract import Line, RawValue, find_values, lines_from_text, lines_from_words
 from ocr.fields.id_number import check_personal_number
-from ocr.fields.labels import FIELDS_BY_TYPE, labels_for
+from ocr.fields.labels import CHECKED_AGAINST, FIELDS_BY_TYPE, labels_for
 from ocr.fields.values import ValueIssue, clean_text, normalise
 from ocr.tesseract import Word
 
@@ -57,11 +57,12 @@ def page_lines(pages: Sequence[PageLike]) -> list[Line]:
 
 def read_fields(doc_type: str, pages: Sequence[PageLike]) -> dict[str, dict]:
     lines = page_lines(pages)
-    wanted = FIELDS_BY_TYPE.get(doc_type, FIELDS_BY_TYPE["other"])
-    raw = find_values(lines, _MARRIAGE_ROWS if doc_type == "marriage_certificate" else wanted, labels_for(doc_type))
+    kept = FIELDS_BY_TYPE.get(doc_type, FIELDS_BY_TYPE["other"])
+    wanted = _MARRIAGE_ROWS if doc_type == "marriage_certificate" else kept + CHECKED_AGAINST
+    raw = find_values(lines, wanted, labels_for(doc_type))
     if doc_type == "marriage_certificate":
         raw = _split_spouses(raw)
-    raw.update(_unlabelled(lines, wanted, raw))
+    raw.update(_unlabelled(lines, kept, raw))
     fields: dict[str, Field] = {}
     for key, value in raw.items():
         try:
@@ -71,7 +72,7 @@ def read_fields(doc_type: str, pages: Sequence[PageLike]) -> dict[str, dict]:
     if doc_type in ("cccd", "other"):
         _apply_mrz(lines, fields)
     _check(fields)
-    return {key: value.to_dict() for key, value in fields.items() if not key.startswith("_")}
+    return {key: value.to_dict() for key, value in fields.items() if key in kept or key == "mrz"}
 
 
 # A marriage certificate prints husband and wife side by side, one row per fact.
