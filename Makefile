@@ -6,7 +6,7 @@
 export SOHOA_HOME ?= $(CURDIR)/.sohoa
 export PREFECT_SERVER_ANALYTICS_ENABLED = false
 export DO_NOT_TRACK = 1
-DEMO_BATCH = $(SOHOA_HOME)/demo-batch
+DEMO_DIR = $(SOHOA_HOME)/demo
 
 .PHONY: setup demo test bench clean
 
@@ -14,7 +14,7 @@ setup:
 	@scripts/setup.sh
 
 demo: setup
-	@scripts/demo.sh "$(DEMO_BATCH)"
+	@scripts/demo.sh "$(DEMO_DIR)"
 
 test: setup
 	@.venv/bin/python -m pytest -q
