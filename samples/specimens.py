@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -40,10 +40,10 @@ from ocr.fields.id_number import Sex, make_personal_number
 from ocr.fields.mrz import make_td1
 from ocr.fields.provinces import PROVINCE_CODES
 from ocr.fields.tax_code import make_tax_code, tax_check_digit
-from search.folding import fold
 from samples.text import (
-    DISTRICTS, GIVEN_NAMES, MIDDLE_NAMES, PROCEDURES, STREETS, SURNAMES, WARDS, Address, long_date, make_address, pick,
+    DISTRICTS, GIVEN_NAMES, MIDDLE_NAMES, PROCEDURES, SURNAMES, WARDS, Address, long_date, make_address, pick,
 )
+from search.folding import fold
 
 DocType = Literal["cccd", "cmnd", "birth_certificate", "marriage_certificate", "residence_confirmation",
                   "business_registration", "land_use_certificate", "dossier_receipt", "application_form"]
@@ -67,6 +67,7 @@ DEFECTS: dict[DocType, tuple[Defect, ...]] = {
     "application_form": _ID_DEFECTS,
 }
 QR_PAPER = "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
+LATEST = date(2025, 6, 30)  # no specimen is issued later, so none is dated in the future
 VIETNAM_TZ = timezone(timedelta(hours=7))
 
 
@@ -108,7 +109,7 @@ class Specimen:
 # --- drawing ---------------------------------------------------------------
 
 Family = Literal["serif", "sans", "mono"]
-Style = Literal["regular", "bold", "italic", "bolditalic"]
+Style = Literal["regular", "bold", "italic"]
 _FONT_CANDIDATES: dict[Family, tuple[tuple[str, str], ...]] = {
     # (folder, file pattern) in order of preference; {style} is filled in.
     "serif": (("/usr/share/fonts/truetype/liberation2", "LiberationSerif-{style}.ttf"),
@@ -119,7 +120,7 @@ _FONT_CANDIDATES: dict[Family, tuple[tuple[str, str], ...]] = {
              ("/usr/share/fonts/truetype/liberation2", "LiberationMono-Regular.ttf"),
              ("/usr/share/fonts/truetype/liberation", "LiberationMono-Regular.ttf")),
 }
-_STYLE_NAMES: dict[Style, str] = {"regular": "Regular", "bold": "Bold", "italic": "Italic", "bolditalic": "BoldItalic"}
+_STYLE_NAMES: dict[Style, str] = {"regular": "Regular", "bold": "Bold", "italic": "Italic"}
 PT_MM = 25.4 / 72
 
 
@@ -128,9 +129,8 @@ def _font(family: Family, style: Style, size_px: int) -> ImageFont.FreeTypeFont:
     for folder, pattern in _FONT_CANDIDATES[family]:
         path = Path(folder) / pattern.format(style=_STYLE_NAMES[style])
         if path.exists():
-            # Basic layout: Liberation has the precomposed Vietnamese letters, and
-            # NFC text then needs no shaping (raqm misplaces nothing either, but
-            # may be missing).
+            # Basic layout needs no libraqm; NFC text uses the fonts' precomposed
+            # Vietnamese letters, so nothing needs shaping (as in samples.render).
             return ImageFont.truetype(str(path), max(size_px, 1), layout_engine=ImageFont.Layout.BASIC)
     raise FileNotFoundError(f"no {family} {style} font in {[folder for folder, _ in _FONT_CANDIDATES[family]]}")
 
@@ -158,25 +158,24 @@ class Sheet:
         return self.font(pt, style, family).getlength(nfc(text)) * 25.4 / self.dpi
 
     def text(self, x: float, y: float, text: str, pt: float, style: Style = "regular", *,
-             align: Literal["left", "center", "right"] = "left", family: Family | None = None, fill: int = 0) -> float:
+             align: Literal["left", "center", "right"] = "left", family: Family | None = None) -> float:
         """Draw one line with its baseline at ``y``; returns the x where the line ends."""
         text = nfc(text)
         width = self.measure(text, pt, style, family)
         left = {"left": x, "center": x - width / 2, "right": x - width}[align]
-        self.draw.text((self.px(left), self.px(y)), text, font=self.font(pt, style, family), fill=fill, anchor="ls")
+        self.draw.text((self.px(left), self.px(y)), text, font=self.font(pt, style, family), fill=0, anchor="ls")
         return left + width
 
-    def wrap(self, runs: list[Run], width: float, pt: float, *, hang: float = 0.0,
+    def wrap(self, runs: list[Run], width: float, pt: float, *,
              family: Family | None = None) -> list[list[tuple[str, Style, float]]]:
-        """Break mixed-style text into lines of (word, style, width in mm); continuation lines are ``hang`` mm in."""
+        """Break mixed-style text into lines of (word, style, width in mm)."""
         space = self.measure(" ", pt, "regular", family)
         lines: list[list[tuple[str, Style, float]]] = [[]]
         used = 0.0
         for text, style in runs:
             for word in nfc(text).split():
                 size = self.measure(word, pt, style, family)
-                limit = width - (hang if len(lines) > 1 else 0.0)
-                if lines[-1] and used + space + size > limit:
+                if lines[-1] and used + space + size > width:
                     lines.append([])
                     used = 0.0
                 used += (space if lines[-1] else 0.0) + size
@@ -184,12 +183,12 @@ class Sheet:
         return lines
 
     def runs(self, x: float, y: float, width: float, runs: list[Run], pt: float, *, leading: float = 1.3,
-             hang: float = 0.0, align: Literal["left", "center"] = "left", family: Family | None = None) -> float:
+             align: Literal["left", "center"] = "left", family: Family | None = None) -> float:
         """Draw wrapped mixed-style text (a label in regular, its value in bold); returns the next baseline."""
         space = self.measure(" ", pt, "regular", family)
-        for number, line in enumerate(self.wrap(runs, width, pt, hang=hang, family=family)):
+        for line in self.wrap(runs, width, pt, family=family):
             total = sum(size for _, _, size in line) + space * max(len(line) - 1, 0)
-            cursor = x + (width - total) / 2 if align == "center" else x + (hang if number else 0.0)
+            cursor = x + (width - total) / 2 if align == "center" else x
             for word, style, size in line:
                 self.text(cursor, y, word, pt, style, family=family)
                 cursor += size + space
@@ -218,7 +217,7 @@ class Sheet:
 
 
 def _qr_image(payload: str, module_px: int) -> Image.Image:
-    """UTF-8 byte mode without ECI: OpenCV and phone readers decode it, and OpenCV rejects ECI."""
+    """UTF-8 byte mode without an ECI header, which OpenCV's reader warns it does not support."""
     code = segno.make(payload, error="m", encoding="utf-8", micro=False)
     matrix = np.asarray(code.matrix, dtype=np.uint8)
     matrix = np.pad(matrix, 4)  # the quiet zone ISO/IEC 18004 asks for
@@ -227,7 +226,7 @@ def _qr_image(payload: str, module_px: int) -> Image.Image:
 
 
 def _qr(sheet: Sheet, payload: str, x: float, y: float, size: float) -> None:
-    """Draw a QR code of about ``size`` mm with whole-pixel modules, which keeps it decodable at 200 dpi."""
+    """Draw a QR code of about ``size`` mm in whole-pixel modules, as a printer's raster does."""
     modules = len(segno.make(payload, error="m", encoding="utf-8", micro=False).matrix) + 8
     sheet.paste(_qr_image(payload, max(2, sheet.px(size) // modules)), x, y)
 
@@ -281,6 +280,9 @@ def _guilloche(sheet: Sheet, rng: np.random.Generator) -> None:
         sheet.draw.line([(sheet.px(x), sheet.px(y)) for x, y in zip(xs, ys, strict=True)], fill=226, width=1)
 
 
+CARD_MM = (85.6, 54.0)  # ISO/IEC 7810 ID-1, the size of both the CCCD and the CMND
+
+
 def _card(dpi: int, rng: np.random.Generator, family: Family) -> Sheet:
     card = Sheet(CARD_MM[0], CARD_MM[1], dpi, family)
     card.rect(0, 0, CARD_MM[0], CARD_MM[1], outline=None, fill=244, radius=3.2)
@@ -295,9 +297,6 @@ def _on_page(card: Sheet, page: Sheet, x: float, y: float) -> None:
                                            radius=card.px(3.2), fill=255)
     page.image.paste(card.image, (page.px(x), page.px(y)), mask)
     page.rect(x, y, x + CARD_MM[0], y + CARD_MM[1], outline=80, width=0.3, radius=3.2)
-
-
-CARD_MM = (85.6, 54.0)
 
 
 # --- numbers and words -----------------------------------------------------
@@ -437,6 +436,15 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def _finish(doc_type: DocType, paper: Sheet, fields: dict[str, FieldTruth], owner_id: str | None,
+            defect: Defect | None, printed_with: dict[str, tuple[Sex | None, date | None]], *,
+            dossier_code: str | None = None, qr_payload: str | None = None) -> Specimen:
+    if isinstance(paper, Paper) and not paper.fits():
+        raise RuntimeError(f"{doc_type} layout ran {paper.y - 285:.0f} mm past the page")
+    return Specimen(doc_type, paper.array(), paper.dpi, fields, owner_id, dossier_code, qr_payload, defect,
+                    printed_with)
+
+
 # --- A4 papers -------------------------------------------------------------
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
@@ -511,18 +519,18 @@ class Paper(Sheet):
             self.text(end + self.measure(" ", self.PT), self.y, value, self.PT, style)
         self.y += self.step()
 
-    def para(self, text: str, *, style: Style = "regular", space: float = 0.2) -> None:
+    def para(self, text: str, *, space: float = 0.2) -> None:
         """A paragraph with its first line indented, as body text is."""
         self.y += self.step(leading=space)
         words = nfc(text).split()
         indent = 12.7
         first: list[str] = []
-        while words and self.measure(" ".join([*first, words[0]]), self.PT, style) <= self.width - indent:
+        while words and self.measure(" ".join([*first, words[0]]), self.PT) <= self.width - indent:
             first.append(words.pop(0))
-        self.text(self.LEFT + indent, self.y, " ".join(first), self.PT, style)
+        self.text(self.LEFT + indent, self.y, " ".join(first), self.PT)
         self.y += self.step()
         if words:
-            self.y = self.runs(self.LEFT, self.y, self.width, [(" ".join(words), style)], self.PT)
+            self.y = self.runs(self.LEFT, self.y, self.width, [(" ".join(words), "regular")], self.PT)
 
     def signatures(self, rng: np.random.Generator, blocks: list[tuple[str, str, str]], *, seal: bool = False,
                    space: float = 0.8) -> None:
@@ -582,18 +590,22 @@ def _cccd_front(rng: np.random.Generator, dpi: int, person: Citizen, number: str
     card.text(cx, 15.6, "Citizen Identity Card", 6.0, "bold", align="center")
     _photo(card, 3.0, 18.5, 22.0, 43.5)
     shown_expiry = f"{expiry:%d/%m/%Y}" if expiry else "Không thời hạn"
-    end = card.text(2.5, 47.6, "Có giá trị đến:", 5.0)
-    card.text(end + 0.8, 47.6, shown_expiry, 6.0, "bold")
-    card.text(2.5, 50.0, "Date of expiry", 4.5, "italic")
+    end = card.text(2.2, 47.6, "Có giá trị đến:", 4.6)
+    card.text(end + 0.7, 47.6, shown_expiry, 5.4 if expiry else 4.2, "bold")
+    card.text(2.2, 49.9, "Date of expiry", 4.3, "italic")
 
-    x, width = 24.5, 59.0
-    house_street, rest = _split_address(residence)
-    for scale in (1.0, 0.93, 0.86, 0.8, 0.74):
+    x, width = 25.2, 58.4
+    residence_label = "Nơi thường trú / Place of residence:"
+    for scale in (1.0, 0.93, 0.86, 0.8, 0.74):  # shrink the type until a long address fits, as cards do
         label, value = 5.5 * scale, 6.8 * scale
-        origin_lines = card.wrap([(person.origin, "regular")], width, value)
-        rest_lines = card.wrap([(rest, "regular")], width, value)
-        needed = 3.6 + 6 * label * PT_MM * 1.3 + (2 + len(origin_lines) + len(rest_lines)) * value * PT_MM * 1.25
-        if 20.6 + needed <= 53.0:
+        first, rest = _split_address(residence)
+        if card.measure(residence_label, label) + 1.0 + card.measure(first, value) > width:
+            first, rest = "", residence
+        wrapped = len(card.wrap([(person.origin, "regular")], width, value)) + len(
+            card.wrap([(rest, "regular")], width, value))
+        last_baseline = (20.6 + 3.6 * scale + 2 * label * PT_MM * 1.3 + 0.6
+                         + value * PT_MM * (1.35 + 1.3 + 1.3 + 1.25 * wrapped))
+        if last_baseline <= 52.5:
             break
     y = 20.6
     end = card.text(x, y, "Số / No.:", label * 1.1)
@@ -614,8 +626,8 @@ def _cccd_front(rng: np.random.Generator, dpi: int, person: Citizen, number: str
     card.text(x, y, "Quê quán / Place of origin:", label)
     y += label * PT_MM * 1.3
     y = card.runs(x, y, width, [(person.origin, "regular")], value, leading=1.25)
-    end = card.text(x, y, "Nơi thường trú / Place of residence:", label)
-    card.text(end + 1.0, y, house_street, value)
+    end = card.text(x, y, residence_label, label)
+    card.text(end + 1.0, y, first, value)
     y += value * PT_MM * 1.25
     card.runs(x, y, width, [(rest, "regular")], value, leading=1.25)
     return card
@@ -645,6 +657,7 @@ def _cccd_back(rng: np.random.Generator, dpi: int, issued: date, mrz: tuple[str,
 
 
 def _cccd(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen:
+    # Chip CCCDs were issued from 2021 until the 2024 Law on Identification replaced them.
     issued = _random_day(rng, date(2021, 1, 1), date(2024, 6, 30))
     person = _citizen(rng, *_years_before(issued, 15, 75))
     expiry = expected_expiry(person.birth, issued)
@@ -694,7 +707,7 @@ def _certified_copy(rng: np.random.Generator, page: Sheet, residence: Address, a
     """Half of card photocopies carry a commune's certification that the copy matches the original."""
     if rng.random() < 0.5:
         return
-    day = _random_day(rng, after, after + timedelta(days=900))
+    day = _random_day(rng, after, min(after + timedelta(days=900), LATEST))
     x, width = 100.0, 92.0
     lines: list[tuple[str, Style, Family]] = [
         ("CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH", "bold", "serif"),
@@ -740,12 +753,16 @@ def _cmnd(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen
     end = front.text(cx - 14, 18.3, "SỐ", 8.0, "bold")
     front.text(end + 1.5, 18.3, number, 12.0, "bold")
     y = 23.3
-    for label, value, style in (("Họ tên", person.capitals, "bold"), ("Sinh ngày", f"{person.birth:%d-%m-%Y}", "regular"),
-                                ("Nguyên quán", person.origin, "regular"),
-                                ("Nơi ĐKHK thường trú", residence, "regular")):
-        for k in range(len(front.wrap([(label, "regular"), (value, style)], width, 7.0))):
-            _dotted(front, x + (front.measure(label, 7.0) + 1.0 if k == 0 else 0.0), x + width, y + k * 7.0 * PT_MM * 1.33)
-        y = front.runs(x, y, width, [(label, "regular"), (value, style)], 7.0, leading=1.33)
+    rows: list[tuple[str, str, Style]] = [("Họ tên", person.capitals, "bold"),
+                                          ("Sinh ngày", f"{person.birth:%d-%m-%Y}", "regular"),
+                                          ("Nguyên quán", person.origin, "regular"),
+                                          ("Nơi ĐKHK thường trú", residence, "regular")]
+    for label, value, style in rows:
+        runs: list[Run] = [(label, "regular"), (value, style)]
+        for k in range(len(front.wrap(runs, width, 7.0))):
+            start = x + (front.measure(label, 7.0) + 1.0 if k == 0 else 0.0)
+            _dotted(front, start, x + width, y + k * 7.0 * PT_MM * 1.33)
+        y = front.runs(x, y, width, runs, 7.0, leading=1.33)
 
     back = _card(dpi, rng, "serif")
     for left, label in ((3.0, "NGÓN TRỎ TRÁI"), (21.5, "NGÓN TRỎ PHẢI")):
@@ -780,11 +797,10 @@ def _cmnd(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen
 
 # --- civil status papers ---------------------------------------------------
 
-def _commune_header(paper: Paper, residence: Address, number: str | None, day: date | None) -> None:
+def _commune_header(paper: Paper, residence: Address) -> None:
     """A commune People's Committee as issuer, the usual header of civil-status papers."""
-    agency = [("ỦY BAN NHÂN DÂN", "regular"), (f"{residence.ward_kind} {residence.ward}".upper(), "bold")]
-    place = f"{_capitalise(residence.ward_kind)} {residence.ward}, {long_date(day)}" if day else None
-    paper.header(agency, number, place)
+    paper.header([("ỦY BAN NHÂN DÂN", "regular"), (f"{residence.ward_kind} {residence.ward}".upper(), "bold")],
+                 None, None)
 
 
 def _birth_place(rng: np.random.Generator, residence: Address) -> str:
@@ -799,14 +815,15 @@ def _birth_certificate(rng: np.random.Generator, dpi: int, defect: Defect | None
     registered = born + timedelta(days=int(rng.integers(3, 60)))
     father = _citizen(rng, *_years_before(born, 22, 45), sex="Nam")
     mother = _citizen(rng, *_years_before(born, 19, 40), sex="Nữ", residence=father.residence)
-    child = _citizen(rng, born, born, surname=father.full_name.split()[0], residence=father.residence)
+    child = replace(_citizen(rng, born, born, surname=father.full_name.split()[0], residence=father.residence),
+                    origin=father.origin)  # a child's quê quán is the father's
     printed, number = _number_truth(rng, child, defect)
     ethnicity = "Kinh" if rng.random() < 0.9 else pick(rng, ("Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng"))
     place_of_birth = _birth_place(rng, child.residence)
     declarant = pick(rng, (father, mother))
 
     paper = Paper(dpi)
-    _commune_header(paper, child.residence, None, None)
+    _commune_header(paper, child.residence)
     paper.field("Số", str(int(rng.integers(1, 400))))
     paper.field("Quyển số", f"{int(rng.integers(1, 4)):02d}/{registered.year}")
     paper.center("GIẤY KHAI SINH", 16, space=0.6)
@@ -847,17 +864,8 @@ def _birth_certificate(rng: np.random.Generator, dpi: int, defect: Defect | None
     return _finish("birth_certificate", paper, fields, printed, defect, {"id_number": (child.sex, child.birth)})
 
 
-def _finish(doc_type: DocType, paper: Sheet, fields: dict[str, FieldTruth], owner_id: str | None,
-            defect: Defect | None, printed_with: dict[str, tuple[Sex | None, date | None]], *,
-            dossier_code: str | None = None, qr_payload: str | None = None) -> Specimen:
-    if isinstance(paper, Paper) and not paper.fits():
-        raise RuntimeError(f"{doc_type} layout ran {paper.y - 285:.0f} mm past the page")
-    return Specimen(doc_type, paper.array(), paper.dpi, fields, owner_id, dossier_code, qr_payload, defect,
-                    printed_with)
-
-
 def _marriage_certificate(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen:
-    registered = _random_day(rng, date(2016, 1, 1), date(2025, 6, 30))
+    registered = _random_day(rng, date(2016, 1, 1), LATEST)
     husband = _citizen(rng, *_years_before(registered, 20, 45), sex="Nam")
     wife = _citizen(rng, *_years_before(registered, 18, 40), sex="Nữ")
     broken = pick(rng, ("husband", "wife"))
@@ -866,7 +874,7 @@ def _marriage_certificate(rng: np.random.Generator, dpi: int, defect: Defect | N
     printed = {role: printed_number for role, (printed_number, _) in numbers.items()}
 
     paper = Paper(dpi)
-    _commune_header(paper, husband.residence, None, None)
+    _commune_header(paper, husband.residence)
     paper.field("Số", str(int(rng.integers(1, 300))))
     paper.field("Quyển số", f"{int(rng.integers(1, 3)):02d}/{registered.year}")
     paper.center("GIẤY CHỨNG NHẬN KẾT HÔN", 16, space=0.6)
@@ -914,7 +922,7 @@ def _marriage_certificate(rng: np.random.Generator, dpi: int, defect: Defect | N
 
 
 def _residence_confirmation(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen:
-    issued = _random_day(rng, date(2022, 1, 1), date(2025, 6, 30))
+    issued = _random_day(rng, date(2022, 1, 1), LATEST)
     person = _citizen(rng, *_years_before(issued, 16, 80))
     printed, number = _number_truth(rng, person, defect)
     home = person.residence
@@ -925,15 +933,16 @@ def _residence_confirmation(rng: np.random.Generator, dpi: int, defect: Defect |
                         surname=person.full_name.split()[0], residence=home)
         relation = "Con"
     paper = Paper(dpi)
-    paper.header([(f"CÔNG AN {home.province}".upper(), "regular"), (f"CÔNG AN {home.ward_kind} {home.ward}".upper(), "bold")],
+    paper.header([(f"CÔNG AN {home.province}".upper(), "regular"),
+                  (f"CÔNG AN {home.ward_kind} {home.ward}".upper(), "bold")],
                  f"Số: {int(rng.integers(1, 2000))}/XN",
                  f"{_capitalise(home.ward_kind)} {home.ward}, {long_date(issued)}")
     paper.center("XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ", 14, space=0.5)
     paper.para(f"Công an {home.ward_kind} {home.ward} xác nhận thông tin về cư trú của công dân như sau:",
                space=0.6)
     paper.field("1. Họ, chữ đệm và tên", person.capitals, "bold")
-    paper.row([("2. Ngày, tháng, năm sinh", f"{person.birth:%d/%m/%Y}", "regular"), ("3. Giới tính", person.sex, "regular")],
-              offsets=(0.0, 100.0))
+    paper.row([("2. Ngày, tháng, năm sinh", f"{person.birth:%d/%m/%Y}", "regular"),
+               ("3. Giới tính", person.sex, "regular")], offsets=(0.0, 100.0))
     paper.field("4. Số định danh cá nhân", printed, "bold")
     paper.row([("5. Dân tộc", "Kinh", "regular"), ("6. Tôn giáo", "Không", "regular"),
                ("7. Quốc tịch", "Việt Nam", "regular")])
@@ -1011,7 +1020,7 @@ def _business_registration(rng: np.random.Generator, dpi: int, defect: Defect | 
     paper.center(f"Mã số doanh nghiệp: {enterprise_code}", 13, "bold")
     paper.center(f"Đăng ký lần đầu: {long_date(first_registered)}", 13, "regular")
     if rng.random() < 0.6:
-        changed = _random_day(rng, first_registered + timedelta(days=60), date(2025, 6, 30))
+        changed = _random_day(rng, first_registered + timedelta(days=60), LATEST)
         paper.center(f"Đăng ký thay đổi lần thứ: {int(rng.integers(1, 8))}, {long_date(changed)}", 13, "regular")
     paper.field("1. Tên công ty", "", space=0.5)
     paper.field("Tên công ty viết bằng tiếng Việt", name, "bold")
@@ -1065,7 +1074,7 @@ def _area(rng: np.random.Generator, low: int, high: int) -> tuple[str, str, str]
 
 
 def _land_use_certificate(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen:
-    issued = _random_day(rng, date(2015, 1, 1), date(2025, 6, 30))
+    issued = _random_day(rng, date(2015, 1, 1), LATEST)
     owner = _citizen(rng, *_years_before(issued, 25, 75))
     letters = "".join(chr(ord("A") + int(i)) for i in rng.integers(0, 26, 2))
     serial = f"{letters}{int(rng.integers(0, 10**8)):08d}"
@@ -1167,7 +1176,7 @@ def _clock(rng: np.random.Generator) -> time:
 
 
 def _dossier_receipt(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen:
-    received = _random_day(rng, date(2022, 1, 1), date(2025, 6, 30))
+    received = _random_day(rng, date(2022, 1, 1), LATEST)
     due = received + timedelta(days=int(rng.integers(3, 16)))
     received_at = datetime.combine(received, _clock(rng), VIETNAM_TZ)
     person = _citizen(rng, *_years_before(received, 18, 80))
@@ -1268,7 +1277,7 @@ def _boxed_digits(paper: Paper, label: str, number: str) -> None:
 
 
 def _application_form(rng: np.random.Generator, dpi: int, defect: Defect | None) -> Specimen:
-    written = _random_day(rng, date(2022, 1, 1), date(2025, 6, 30))
+    written = _random_day(rng, date(2022, 1, 1), LATEST)
     person = _citizen(rng, *_years_before(written, 18, 80))
     printed, number = _number_truth(rng, person, defect)
     _, procedure = pick(rng, PROCEDURES)

@@ -5,7 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils fonts-liberation2 fonts-noto-core python3-venv)
+# chromium: the browser tests (tests/test_service_browser.py) drive Debian's build with Playwright,
+# which cannot download its own browsers here.
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils fonts-liberation2 fonts-noto-core python3-venv
+  chromium)
 EXTRAS="${SOHOA_EXTRAS:-test}"
 
 missing=()

@@ -105,3 +105,15 @@ def test_a_number_is_checked_against_the_birth_date_printed_beside_it_even_when_
     assert good["date_of_issue"]["value"] == "2024-03-22"
     wrong_year = _read("residence_confirmation", letter.format(number="048197991859"))
     assert not wrong_year["id_number"]["valid"]
+
+
+def test_receipt_qr_codes_are_read_even_where_the_classic_detector_fails():
+    import numpy as np
+
+    from ocr.qr import read_qr_codes
+    from samples.specimens import make_specimen
+
+    for seed in range(12):
+        receipt = make_specimen("dossier_receipt", np.random.default_rng(seed), dpi=300)
+        codes = read_qr_codes(receipt.image)
+        assert codes and read_qr_payload(codes[0]).dossier_code == receipt.dossier_code, seed

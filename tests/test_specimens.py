@@ -184,7 +184,7 @@ def test_defects_name_the_broken_part() -> None:
         "dossier_date": ("dossier_code", "not a real date"),
     }
     for defect, (key, words) in cases.items():
-        doc_type = next(t for t in DOC_TYPES if defect in DEFECTS[t] and key in make_specimen(t, _rng(0), dpi=72).fields)
+        doc_type = next(t for t in DOC_TYPES if defect in DEFECTS[t] and key in KEY_FIELDS[t])
         truth = make_specimen(doc_type, _rng(2), dpi=72, defect=defect).fields[key]  # type: ignore[arg-type]
         assert not truth.valid and words in (truth.issue or ""), (defect, truth)
 
@@ -224,7 +224,7 @@ def test_receipt_qr_decodes_to_the_dossier_code(seed: int) -> None:
 def test_every_receipt_qr_is_readable() -> None:
     """OpenCV's classic detector misses some clean symbols (opencv/opencv#18372; 5 of receipts 0-39 here),
     so the specimens are not tuned to it; its ArUco-based detector reads them all."""
-    for seed in range(12):
+    for seed in range(10):
         specimen = make_specimen("dossier_receipt", _rng(seed))
         text = cv2.QRCodeDetector().detectAndDecode(specimen.image)[0]
         text = text or cv2.QRCodeDetectorAruco().detectAndDecode(specimen.image)[0]
