@@ -42,6 +42,7 @@ class PageText:
     skew_degrees: float
     words: tuple[Word, ...] = ()
     qr_codes: tuple[str, ...] = ()
+    machine_zone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def _process_page(
         skew_degrees=recognised.skew_degrees,
         words=recognition.words,
         qr_codes=recognised.qr_codes,
+        machine_zone=recognised.machine_zone,
     )
     return page, ImagePage(recognised.image_jpeg, recognised.dpi, recognition.text_layer_pdf)
 

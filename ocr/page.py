@@ -44,6 +44,7 @@ class RecognisedPage:
     dpi: int
     image_jpeg: bytes  # the straightened page as shown in the searchable PDF
     qr_codes: tuple[str, ...] = ()
+    machine_zone: str | None = None  # an identity card's MRZ, read again on its own
 
 
 def _straighten(pixels: np.ndarray, options: PageOptions) -> tuple[np.ndarray, float]:
@@ -96,7 +97,27 @@ def recognise_page(pixels: np.ndarray, dpi: int, options: PageOptions, *, read_q
     ok, jpeg = cv2.imencode(".jpg", straight, [cv2.IMWRITE_JPEG_QUALITY, options.jpeg_quality])
     if not ok:
         raise ValueError("could not encode the page image")
+    gray = preprocess.to_gray(straight)
     return RecognisedPage(
         recognition=recognition, rotation=rotation, skew_degrees=skew, dpi=dpi, image_jpeg=jpeg.tobytes(),
-        qr_codes=qr.read_qr_codes(preprocess.to_gray(straight)) if read_qr else (),
+        qr_codes=qr.read_qr_codes(gray) if read_qr else (),
+        machine_zone=_reread_machine_zone(gray, recognition, dpi, options),
     )
+
+
+def _reread_machine_zone(gray: np.ndarray, recognition: Recognition, dpi: int, options: PageOptions) -> str | None:
+    """Lines full of `<` are an identity card's MRZ: crop them and read them with the MRZ alphabet."""
+    lines: dict[tuple[int, int, int], list[tesseract.Word]] = {}
+    for word in recognition.words:
+        lines.setdefault((word.block, word.paragraph, word.line), []).append(word)
+    zone = [word for words in lines.values() if sum(w.text.count("<") for w in words) >= 3 for word in words]
+    if not zone:
+        return None
+    height = max(word.height for word in zone)
+    # Line 1 ("IDVNM...<<7") has fewest fillers and is often missed: reach a line further up then.
+    found_lines = len({(w.block, w.paragraph, w.line) for w in zone})
+    top = max(0, min(word.top for word in zone) - (height if found_lines >= 3 else 3 * height))
+    bottom = min(gray.shape[0], max(word.top + word.height for word in zone) + height)
+    left = max(0, min(word.left for word in zone) - 2 * height)
+    right = min(gray.shape[1], max(word.left + word.width for word in zone) + 2 * height)
+    return tesseract.read_machine_zone(gray[top:bottom, left:right], dpi=dpi, timeout=options.timeout_seconds)

@@ -86,6 +86,29 @@ def recognise(image: np.ndarray, *, dpi: int, lang: str, timeout: float) -> Reco
         )
 
 
+MRZ_CHARACTERS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<"
+
+
+def read_machine_zone(image: np.ndarray, *, dpi: int, timeout: float) -> str:
+    """Text of a cropped machine-readable zone, read as uniform lines of MRZ characters only.
+
+    The `vie` model turns `<` into letters and reads digits as Vietnamese
+    words; the zone is plain ASCII in a fixed font, which `eng` restricted
+    to the MRZ alphabet reads far better.
+    """
+    with tempfile.TemporaryDirectory(prefix="sohoa-mrz-") as tmp:
+        source = _write_image(image, Path(tmp))
+        try:
+            text = pytesseract.image_to_string(
+                str(source), lang="eng", timeout=timeout,
+                config=f"--dpi {dpi} --psm 6 -c tessedit_char_whitelist={MRZ_CHARACTERS} -c load_system_dawg=0 "
+                "-c load_freq_dawg=0",
+            )
+        except (TesseractError, RuntimeError) as error:
+            raise EngineError(f"tesseract failed on the machine-readable zone: {error}") from error
+    return "\n".join(line.replace(" ", "") for line in text.splitlines() if line.strip())
+
+
 def detect_orientation(image: np.ndarray, *, dpi: int, timeout: float) -> Orientation | None:
     """Tesseract's orientation guess, or None when the page has too little text to tell."""
     with tempfile.TemporaryDirectory(prefix="sohoa-osd-") as tmp:

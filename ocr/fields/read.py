@@ -46,6 +46,7 @@ class PageLike(Protocol):
     number: int
     text: str
     words: tuple[Word, ...]
+    machine_zone: str | None
 
 
 def page_lines(pages: Sequence[PageLike]) -> list[Line]:
@@ -70,7 +71,7 @@ def read_fields(doc_type: str, pages: Sequence[PageLike]) -> dict[str, dict]:
         except ValueIssue as issue:
             fields[key] = Field(clean_text(value.text), value.confidence, value.page, [str(issue)])
     if doc_type in ("cccd", "other"):
-        _apply_mrz(lines, fields)
+        _apply_mrz(pages, lines, fields)
     _check(fields)
     return {key: value.to_dict() for key, value in fields.items() if key in kept or key == "mrz"}
 
@@ -129,22 +130,51 @@ def _unlabelled(lines: list[Line], wanted: tuple[str, ...], found: dict[str, Raw
     return extra
 
 
-def _apply_mrz(lines: list[Line], fields: dict[str, Field]) -> None:
-    candidates = [line for line in lines if _MRZ_LINE.match(line.text.replace(" ", ""))]
-    for start in range(len(candidates) - 2):
-        block = candidates[start : start + 3]
-        first = block[0].text.replace(" ", "")
+# Where TD1 lines hold digits only; OCR reads some digits as look-alike letters there.
+_DIGIT_POSITIONS = {0: (*range(5, 15), *range(15, 27), 29), 1: (*range(0, 7), *range(8, 15), 29)}
+_AS_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "G": "6"})
+
+
+def _digits_where_digits_belong(lines: list[str]) -> list[str]:
+    """Safe because every corrected position is covered by a check digit that must still hold."""
+    fixed = []
+    for number, line in enumerate(lines):
+        chars = list(line)
+        for position in _DIGIT_POSITIONS.get(number, ()):
+            if position < len(chars) and chars[position] != "<":
+                chars[position] = chars[position].translate(_AS_DIGIT)
+        fixed.append("".join(chars))
+    return fixed
+
+
+def _zone_candidates(pages: Sequence[PageLike], lines: list[Line]) -> list[tuple[list[str], int, float]]:
+    """Three-line blocks that may be the MRZ: the page's own MRZ reading first, then the page OCR."""
+    candidates = []
+    for page in pages:
+        zone = [line for line in (page.machine_zone or "").splitlines() if len(line) >= 26]
+        for start in range(len(zone) - 2):
+            candidates.append((zone[start : start + 3], page.number, 0.9))
+    looks_like = [line for line in lines if _MRZ_LINE.match(line.text.replace(" ", ""))]
+    for start in range(len(looks_like) - 2):
+        block = looks_like[start : start + 3]
+        confidence = min(line.confidence(0, len(line.text)) for line in block)
+        candidates.append(([line.text.replace(" ", "") for line in block], block[0].page, confidence))
+    return candidates
+
+
+def _apply_mrz(pages: Sequence[PageLike], lines: list[Line], fields: dict[str, Field]) -> None:
+    for texts, page, confidence in _zone_candidates(pages, lines):
+        first = texts[0]
         # Line 1 is always "IDVNM" then 25 characters; OCR garbles the card's edge before it
         # ("I1DVNM"). Only the fixed prefix is restored: every character after it is check-digited.
         country = first.find("VNM")
         if 0 <= country and len(first) - country - 3 >= 25:
             first = "IDVNM" + first[country + 3 : country + 28]
         try:
-            zone = mrz.parse_td1("\n".join([first, block[1].text, block[2].text]))
+            zone = mrz.parse_td1("\n".join(_digits_where_digits_belong([first, *texts[1:]])))
         except mrz.MrzError:
             continue
-        confidence = min(line.confidence(0, len(line.text)) for line in block)
-        fields["mrz"] = Field("\n".join(zone.lines), round(confidence, 3), block[0].page, list(zone.issues))
+        fields["mrz"] = Field("\n".join(zone.lines), round(confidence, 3), page, list(zone.issues))
         printed = {key: fields[key].value for key in ("id_number", "full_name", "sex", "date_of_birth",
                                                      "date_of_expiry") if key in fields and not fields[key].issues}
         for mismatch in mrz.compare_with_printed(zone, printed):
