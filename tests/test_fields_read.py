@@ -117,3 +117,11 @@ def test_receipt_qr_codes_are_read_even_where_the_classic_detector_fails():
         receipt = make_specimen("dossier_receipt", np.random.default_rng(seed), dpi=300)
         codes = read_qr_codes(receipt.image)
         assert codes and read_qr_payload(codes[0]).dossier_code == receipt.dossier_code, seed
+
+
+def test_look_alike_letters_in_the_mrz_digits_are_read_as_digits_and_still_checked():
+    misread = MRZ.replace("0305152M2805151", "O3O5152M28O5151").replace("<<<<<<2\n", "<<<<<<Z\n")
+    fields = _read("cccd", FRONT.format(dob="15/05/2003", sex="Nam"), misread)
+    assert fields["mrz"]["valid"], fields["mrz"]
+    wrong = MRZ.replace("0305152M", "0305I53M")  # I -> 1 gives 0305153: its check digit 2 fails
+    assert not _read("cccd", FRONT.format(dob="15/05/2003", sex="Nam"), wrong)["mrz"]["valid"]
