@@ -125,3 +125,24 @@ def test_look_alike_letters_in_the_mrz_digits_are_read_as_digits_and_still_check
     assert fields["mrz"]["valid"], fields["mrz"]
     wrong = MRZ.replace("0305152M", "0305I53M")  # I -> 1 gives 0305153: its check digit 2 fails
     assert not _read("cccd", FRONT.format(dob="15/05/2003", sex="Nam"), wrong)["mrz"]["valid"]
+
+
+def test_a_table_read_column_by_column_still_pairs_labels_with_their_row():
+    from ocr.document import PageText
+    from ocr.tesseract import Word
+
+    def block(number: int, rows: list[list[tuple[str, int]]]) -> list[Word]:
+        return [Word(text, 0.95, left, 200 + 60 * row, 20 * len(text), 30, number, 1, row)
+                for row, words in enumerate(rows) for text, left in words]
+
+    words = (
+        block(1, [[("GIẤY", 400), ("CHỨNG", 520), ("NHẬN", 680), ("KẾT", 800), ("HÔN", 900)]])
+        + block(2, [[], [("Họ,", 100), ("chữ", 160), ("đệm,", 230), ("tên:", 320)],
+                    [("Số", 100), ("định", 160), ("danh", 240), ("cá", 330), ("nhân:", 380)]])
+        + block(3, [[], [("ĐẶNG", 700), ("TRỌNG", 820), ("LỘC", 960)], [("015080786806", 700)]])
+        + block(4, [[], [("LÊ", 1400), ("MỸ", 1460), ("HIỀN", 1530)], [("027189653304", 1400)]])
+    )
+    fields = read_fields("marriage_certificate", [PageText(1, "", "ocr", 0.95, 0, 0.0, words=tuple(words))])
+    assert (fields["husband_name"]["value"], fields["wife_name"]["value"]) == ("Đặng Trọng Lộc", "Lê Mỹ Hiền")
+    assert (fields["husband_id_number"]["value"], fields["wife_id_number"]["value"]) == (
+        "015080786806", "027189653304")

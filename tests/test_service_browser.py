@@ -38,6 +38,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 NEW_DOSSIER = "H56.14-240823-0001"
+PHONE_DOSSIER = "H56.14-240823-0002"
 PROCEDURE = "1.001612"
 COMPONENT = "Tờ khai đã nộp trước đây (bản số hóa)"
 WAIT_MS = 15_000
@@ -286,5 +287,18 @@ def test_citizen_pages_fit_a_phone(browser, site):
     assert button and button["x"] >= 0 and button["x"] + button["width"] <= PHONE["width"]
     assert button["height"] >= 40  # a thumb-sized target
     shot(page, "phone-reuse-form")
+
+    page.get_by_label("Mã hồ sơ mới").fill(PHONE_DOSSIER)
+    page.get_by_label("Mã thủ tục hành chính").fill(PROCEDURE)
+    page.get_by_label("Tên thành phần hồ sơ").fill(COMPONENT)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tái sử dụng từ kho").tap()
+    assert PHONE_DOSSIER in page.get_by_role("status").inner_text()
+    assert horizontal_overflow(page) <= PHONE["width"], "the confirmation scrolls sideways on a phone"
+    with page.expect_navigation():
+        page.get_by_role("link", name="Xem hồ sơ").tap()
+    assert COMPONENT in page.locator("main").inner_text()
+    assert horizontal_overflow(page) <= PHONE["width"], "the dossier page scrolls sideways on a phone"
+    shot(page, "phone-dossier")
     assert page.problems == []
     page.context.close()

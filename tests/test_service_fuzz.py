@@ -8,11 +8,16 @@ citizens); about half the generated record ids and dossier codes are swapped for
 real ones so the fuzzer reaches the code behind the access checks (views, versions,
 thumbnails, downloads, corrections, reuse) instead of stopping at "not found".
 
-Bounded to `MAX_EXAMPLES` per operation and role; it takes about a minute on two cores.
+Bounded to `MAX_EXAMPLES` (25) generated examples per operation and role, plus schemathesis'
+boundary cases, always the same ones; about a minute on two cores. For a longer hunt with
+fresh random examples:
+
+    SOHOA_FUZZ_EXAMPLES=300 .venv/bin/pytest tests/test_service_fuzz.py
 """
 
 from __future__ import annotations
 
+import os
 import tempfile
 import zlib
 from pathlib import Path
@@ -32,7 +37,9 @@ from tests.service_support import A_DOSSIER, B_DOSSIER, World, build_world  # no
 
 pytestmark = pytest.mark.slow
 
-MAX_EXAMPLES = 25
+# The same examples every run in CI; SOHOA_FUZZ_EXAMPLES=300 makes a longer, randomised hunt.
+MAX_EXAMPLES = int(os.environ.get("SOHOA_FUZZ_EXAMPLES", "25"))
+DERANDOMIZE = "SOHOA_FUZZ_EXAMPLES" not in os.environ
 DOSSIERS = (A_DOSSIER, B_DOSSIER, "H56.14-240823-0001")
 
 
@@ -55,8 +62,15 @@ schema = _load_schema()
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory) -> World:
-    return build_world(tmp_path_factory.mktemp("fuzz-home"), new_private_key())
+def issuer_key() -> bytes:
+    return new_private_key()
+
+
+@pytest.fixture
+def world(tmp_path, issuer_key) -> World:
+    """A fresh world per operation: schemathesis ends the app's lifespan after each test item, which
+    closes the index (service.app's lifespan), so an app cannot be shared between items."""
+    return build_world(tmp_path / "home", issuer_key)
 
 
 def _pick(value: Any, choices: list[str]) -> str | None:
@@ -81,7 +95,7 @@ def steer(case: Any, world: World) -> None:
         case.body["record_id"] = real
 
 
-FUZZ = settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
+FUZZ = settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=DERANDOMIZE,
                 suppress_health_check=list(HealthCheck))
 
 
@@ -101,3 +115,12 @@ def test_officer_requests_never_cause_server_errors(case, world):
 @FUZZ
 def test_citizen_requests_never_cause_server_errors(case, world):
     call_as(case, world, "a")  # citizen A (Nguyễn Văn An), who owns three of the six papers
+
+
+@pytest.mark.xfail(strict=True, reason="known 500: a NUL in the search text ends SQLite's FTS5 string literal "
+                   "(search/sqlite.py _fts_string); found by this fuzzing, remove this mark once fixed")
+def test_a_nul_in_the_search_text_is_not_a_server_error(tmp_path, issuer_key):
+    world = build_world(tmp_path / "home", issuer_key)
+    world.client = type(world.client)(world.client.app, raise_server_exceptions=False)
+    for who in ("officer", "a"):
+        assert world.get(who, "/api/search", params={"q": "an\x00b"}).status_code < 500

@@ -33,6 +33,8 @@ class Span:
     confidence: float
     left: int | None = None  # pixel extent on the page, when OCR gave boxes
     right: int | None = None
+    top: int | None = None
+    bottom: int | None = None
 
 
 @dataclass(frozen=True)
@@ -73,19 +75,23 @@ def lines_from_words(words: tuple[Word, ...], page: int) -> list[Line]:
     grouped: dict[tuple[int, int, int], list[Word]] = {}
     for word in words:
         grouped.setdefault((word.block, word.paragraph, word.line), []).append(word)
-    return [_line(page, [(w.text, w.confidence, w.left, w.left + w.width) for w in line]) for line in grouped.values()]
+    return [_line(page, [(w.text, w.confidence, (w.left, w.left + w.width, w.top, w.top + w.height)) for w in line])
+            for line in grouped.values()]
 
 
 def lines_from_text(text: str, page: int, confidence: float = 1.0) -> list[Line]:
     """Lines of a page whose text came without word boxes (a PDF's own text layer)."""
-    return [_line(page, [(w, confidence, None, None) for w in row.split()]) for row in text.splitlines() if row.strip()]
+    return [_line(page, [(w, confidence, None) for w in row.split()]) for row in text.splitlines() if row.strip()]
 
 
-def _line(page: int, words: list[tuple[str, float, int | None, int | None]]) -> Line:
+Box = tuple[int, int, int, int]  # left, right, top, bottom
+
+
+def _line(page: int, words: list[tuple[str, float, Box | None]]) -> Line:
     spans, parts, position = [], [], 0
-    for text, confidence, left, right in words:
+    for text, confidence, box in words:
         text = unicodedata.normalize("NFC", text)
-        spans.append(Span(position, position + len(text), confidence, left, right))
+        spans.append(Span(position, position + len(text), confidence, *(box or (None, None, None, None))))
         parts.append(text)
         position += len(text) + 1
     text = " ".join(parts)
@@ -159,6 +165,10 @@ def find_values(lines: list[Line], wanted: tuple[str, ...], labels: dict[str, tu
                 continue
             stop = found[position + 1].start if position + 1 < len(found) else len(line.text)
             parts = [(line, label.end, stop)] if _trim(line.text, label.end, stop)[0] < stop else []
+            next_is_label = index + 1 >= len(lines) or bool(labels_per_line[index + 1])
+            if not parts and next_is_label and (row := _rest_of_row(lines, labels_per_line, line, label)) is not None:
+                values[label.key] = _value([(row, 0, len(row.text))])
+                continue
             if not parts or label.key in MULTILINE:
                 # The value is under its label, or runs over: take the unlabelled lines that follow.
                 follow, limit = index + 1, _MAX_CONTINUATION_LINES if parts else 1
@@ -173,6 +183,31 @@ def find_values(lines: list[Line], wanted: tuple[str, ...], labels: dict[str, tu
             if parts:
                 values[label.key] = _value(parts)
     return values
+
+
+def _rest_of_row(lines: list[Line], labels_per_line: list[list[Label]], line: Line, label: Label) -> Line | None:
+    """Words printed to the right of a label that ends its line, on the same row of a table.
+
+    Tesseract reads a ruled table column by column ("Họ, chữ đệm, tên:" in one block,
+    the husband's and the wife's names in others): when a label is followed by another
+    label rather than by its value, the value is found by position.
+    """
+    words = line.words_in(label.start, label.end)
+    if not words or words[-1].right is None:
+        return None
+    top, bottom, right = min(w.top for w in words), max(w.bottom for w in words), words[-1].right
+    row: list[tuple[str, float, Box]] = []
+    for other, other_labels in zip(lines, labels_per_line):
+        if other is line or other.page != line.page or other_labels:
+            continue
+        for span in other.spans:
+            middle = (span.top + span.bottom) / 2 if span.top is not None else None
+            if middle is not None and top <= middle <= bottom and span.left > right:
+                row.append((other.text[span.start : span.end], span.confidence,
+                            (span.left, span.right, span.top, span.bottom)))
+    if not row:
+        return None
+    return _line(line.page, sorted(row, key=lambda word: word[2][0]))
 
 
 # The numbering of the next item is not part of a value that runs over: "10. Nơi tạm trú", "c) Diện tích".
