@@ -43,6 +43,7 @@ class Line:
     text: str  # NFC words joined by single spaces
     folded: str  # fold(text): same length, so offsets carry over
     spans: tuple[Span, ...]
+    block: int | None = None  # Tesseract's layout block, when OCR gave one
 
     def words_in(self, start: int, end: int) -> list[Span]:
         return [span for span in self.spans if span.start < end and span.end > start]
@@ -75,7 +76,8 @@ def lines_from_words(words: tuple[Word, ...], page: int) -> list[Line]:
     grouped: dict[tuple[int, int, int], list[Word]] = {}
     for word in words:
         grouped.setdefault((word.block, word.paragraph, word.line), []).append(word)
-    return [_line(page, [(w.text, w.confidence, (w.left, w.left + w.width, w.top, w.top + w.height)) for w in line])
+    return [_line(page, [(w.text, w.confidence, (w.left, w.left + w.width, w.top, w.top + w.height)) for w in line],
+                  block=line[0].block)
             for line in grouped.values()]
 
 
@@ -87,7 +89,7 @@ def lines_from_text(text: str, page: int, confidence: float = 1.0) -> list[Line]
 Box = tuple[int, int, int, int]  # left, right, top, bottom
 
 
-def _line(page: int, words: list[tuple[str, float, Box | None]]) -> Line:
+def _line(page: int, words: list[tuple[str, float, Box | None]], block: int | None = None) -> Line:
     spans, parts, position = [], [], 0
     for text, confidence, box in words:
         text = unicodedata.normalize("NFC", text)
@@ -95,7 +97,7 @@ def _line(page: int, words: list[tuple[str, float, Box | None]]) -> Line:
         parts.append(text)
         position += len(text) + 1
     text = " ".join(parts)
-    return Line(page=page, text=text, folded=fold(text), spans=tuple(spans))
+    return Line(page=page, text=text, folded=fold(text), spans=tuple(spans), block=block)
 
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -165,8 +167,9 @@ def find_values(lines: list[Line], wanted: tuple[str, ...], labels: dict[str, tu
                 continue
             stop = found[position + 1].start if position + 1 < len(found) else len(line.text)
             parts = [(line, label.end, stop)] if _trim(line.text, label.end, stop)[0] < stop else []
-            next_is_label = index + 1 >= len(lines) or bool(labels_per_line[index + 1])
-            if not parts and next_is_label and (row := _rest_of_row(lines, labels_per_line, line, label)) is not None:
+            if not parts and _value_is_elsewhere(lines, labels_per_line, index) and (
+                row := _rest_of_row(lines, labels_per_line, line, label)
+            ) is not None:
                 values[label.key] = _value([(row, 0, len(row.text))])
                 continue
             if not parts or label.key in MULTILINE:
@@ -185,12 +188,19 @@ def find_values(lines: list[Line], wanted: tuple[str, ...], labels: dict[str, tu
     return values
 
 
+def _value_is_elsewhere(lines: list[Line], labels_per_line: list[list[Label]], index: int) -> bool:
+    """The line after a bare label is another label, or text Tesseract put in another block."""
+    if index + 1 >= len(lines) or labels_per_line[index + 1]:
+        return True
+    return lines[index].block is not None and lines[index + 1].block != lines[index].block
+
+
 def _rest_of_row(lines: list[Line], labels_per_line: list[list[Label]], line: Line, label: Label) -> Line | None:
     """Words printed to the right of a label that ends its line, on the same row of a table.
 
     Tesseract reads a ruled table column by column ("Họ, chữ đệm, tên:" in one block,
-    the husband's and the wife's names in others): when a label is followed by another
-    label rather than by its value, the value is found by position.
+    the husband's and the wife's names in others): when what follows a bare label is not
+    its value, the value is found by position.
     """
     words = line.words_in(label.start, label.end)
     if not words or words[-1].right is None:
