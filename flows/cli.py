@@ -134,7 +134,7 @@ def reindex() -> None:
     from flows.wiring import build_index, build_store
 
     settings = Settings()
-    index = build_index(settings)
+    index = build_index(settings, for_rebuild=True)
     count = rebuild(build_store(settings), index)
     index.close()
     err.print(f"reindexed {count} records")

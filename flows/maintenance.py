@@ -15,7 +15,7 @@ from flows.settings import Settings
 def reindex() -> int:
     """Rebuild the search index from the object store; returns how many records were indexed."""
     settings = Settings()
-    index = wiring.build_index(settings)
+    index = wiring.build_index(settings, for_rebuild=True)
     try:
         return rebuild_index(wiring.build_store(settings), index)
     finally:

@@ -31,7 +31,8 @@ def build_store(settings: Settings) -> ObjectStore:
     return LocalObjectStore(settings.store_root)
 
 
-def build_index(settings: Settings) -> Index:
+def build_index(settings: Settings, *, for_rebuild: bool = False) -> Index:
+    """`for_rebuild`: `sohoa reindex` may replace an embedded index of an older schema."""
     if settings.index == "elasticsearch":
         from elasticsearch import Elasticsearch
 
@@ -41,7 +42,7 @@ def build_index(settings: Settings) -> Index:
         return ElasticIndex(Elasticsearch(settings.elasticsearch_url, api_key=api_key),
                             alias=settings.elasticsearch_alias)
     settings.home.mkdir(parents=True, exist_ok=True)
-    return SqliteIndex(settings.index_path)
+    return SqliteIndex(settings.index_path, recreate=for_rebuild)
 
 
 def ingest_options(settings: Settings) -> IngestOptions:

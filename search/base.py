@@ -108,6 +108,8 @@ class Index(Protocol):
         owner_id: str | None = None,
         doc_type: str | None = None,
         dossier_code: str | None = None,
+        procedure_code: str | None = None,
+        agency: str | None = None,
         date_from: datetime.date | None = None,
         date_to: datetime.date | None = None,
         limit: int = 10,
@@ -117,6 +119,21 @@ class Index(Protocol):
         diacritics, best first. A query without words lists the records that
         match the filters, newest first (nothing when there are no filters).
         `date_from` / `date_to` bound the date of ingestion, inclusive."""
+        ...
+
+    def doc_type_counts(
+        self,
+        query: str,
+        *,
+        owner_id: str | None = None,
+        dossier_code: str | None = None,
+        procedure_code: str | None = None,
+        agency: str | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
+    ) -> dict[str, int]:
+        """How many records `search` would find per doc_type with these filters: the counts
+        a results page offers beside its type filter. Kinds with no record are left out."""
         ...
 
     def close(self) -> None: ...

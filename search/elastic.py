@@ -92,6 +92,8 @@ class Filters:
     dossier_code: str | None = None
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
+    procedure_code: str | None = None
+    agency: str | None = None
 
 
 def index_template() -> dict[str, Any]:
@@ -158,7 +160,7 @@ def document(record: Mapping[str, Any]) -> dict[str, Any]:
     found through `fields`. `ingested_date` is the date where the record was
     ingested (its own offset), which the date filters and the year facet use:
     a range on the `ingested_at` instant could only apply one time zone to all.
-    `agency` is `fields.agency` when extraction provides one, absent otherwise.
+    `agency` is the receiving unit the record was ingested for (or `fields.agency`), absent otherwise.
     """
     record_id = record.get("id")
     if not isinstance(record_id, str) or not record_id:
@@ -186,7 +188,7 @@ def document(record: Mapping[str, Any]) -> dict[str, Any]:
         "dossier_code": dossier_code,
         "procedure_code": procedure_code,
         "filename": filename,
-        "agency": values.get("agency"),
+        "agency": _text(record.get("agency")) or values.get("agency"),
         # isoformat() is how the pipeline writes it, and a form Elasticsearch parses.
         "ingested_at": instant.isoformat(),
         "ingested_date": instant.date().isoformat(),
@@ -218,6 +220,8 @@ def _filter_clauses(filters: Filters) -> list[dict[str, Any]]:
             ("owner_id", filters.owner_id),
             ("doc_type", filters.doc_type),
             ("dossier_code", filters.dossier_code),
+            ("procedure_code", filters.procedure_code),
+            ("agency", filters.agency),
         )
         if value is not None
     ]
@@ -490,6 +494,8 @@ class ElasticIndex:
         owner_id: str | None = None,
         doc_type: str | None = None,
         dossier_code: str | None = None,
+        procedure_code: str | None = None,
+        agency: str | None = None,
         date_from: datetime.date | None = None,
         date_to: datetime.date | None = None,
         limit: int = 10,
@@ -497,7 +503,8 @@ class ElasticIndex:
     ) -> SearchResults:
         """Score: `EXACT_TIER_BOOST` when the record holds every chunk as
         spelled, plus BM25 on the folded fields; 0.0 when listing."""
-        body = search_body(query, Filters(owner_id, doc_type, dossier_code, date_from, date_to), limit, offset)
+        filters = Filters(owner_id, doc_type, dossier_code, date_from, date_to, procedure_code, agency)
+        body = search_body(query, filters, limit, offset)
         if body is None:
             return SearchResults(total=0, hits=[])
         with _translated_errors():
@@ -512,17 +519,33 @@ class ElasticIndex:
         owner_id: str | None = None,
         doc_type: str | None = None,
         dossier_code: str | None = None,
+        procedure_code: str | None = None,
+        agency: str | None = None,
         date_from: datetime.date | None = None,
         date_to: datetime.date | None = None,
     ) -> dict[str, dict[str, int]]:
         """Counts of the records `search` would find, per facet (`FACETS`)
         and value; a facet no record has a value for is empty."""
-        body = facets_body(query, Filters(owner_id, doc_type, dossier_code, date_from, date_to))
+        body = facets_body(query, Filters(owner_id, doc_type, dossier_code, date_from, date_to, procedure_code, agency))
         if body is None:
             return {facet: {} for facet in FACETS}
         with _translated_errors():
             response = self._client.search(index=self._alias, **body)
         return facet_counts(response["aggregations"])
+
+    def doc_type_counts(
+        self,
+        query: str,
+        *,
+        owner_id: str | None = None,
+        dossier_code: str | None = None,
+        procedure_code: str | None = None,
+        agency: str | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
+    ) -> dict[str, int]:
+        return self.facets(query, owner_id=owner_id, dossier_code=dossier_code, procedure_code=procedure_code,
+                           agency=agency, date_from=date_from, date_to=date_to)["doc_type"]
 
     def close(self) -> None:
         self._client.close()

@@ -32,7 +32,7 @@ from search.base import IndexBusyError, InvalidRecordError, SearchHit, SearchInd
 from search.folding import fold, nfc, tokens
 from search.snippets import make_snippet, query_phrases
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_SECONDS = 30.0
 _RESOLVE_LIMIT = 10
 
@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS documents (
     owner_id TEXT,
     dossier_code TEXT,
     procedure_code TEXT,
+    agency TEXT,
     filename TEXT NOT NULL,
     ingested_at TEXT NOT NULL,      -- as the record gives it, ISO 8601 with offset
     ingested_epoch REAL NOT NULL,   -- the same instant, comparable across offsets
@@ -56,6 +57,8 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE INDEX IF NOT EXISTS documents_owner ON documents (owner_id, ingested_epoch);
 CREATE INDEX IF NOT EXISTS documents_doc_type ON documents (doc_type, ingested_epoch);
 CREATE INDEX IF NOT EXISTS documents_dossier ON documents (dossier_code, ingested_epoch);
+CREATE INDEX IF NOT EXISTS documents_procedure ON documents (procedure_code, ingested_epoch);
+CREATE INDEX IF NOT EXISTS documents_agency ON documents (agency, ingested_epoch);
 CREATE INDEX IF NOT EXISTS documents_ingested ON documents (ingested_date, ingested_epoch);
 CREATE INDEX IF NOT EXISTS documents_newest ON documents (ingested_epoch);
 CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5 (
@@ -80,6 +83,7 @@ class _Row:
     owner_id: str | None
     dossier_code: str | None
     procedure_code: str | None
+    agency: str | None
     filename: str
     ingested_at: str
     ingested_epoch: float
@@ -116,6 +120,7 @@ class _Row:
             owner_id=owner_id,
             dossier_code=dossier_code,
             procedure_code=procedure_code,
+            agency=_text(record.get("agency")),
             filename=filename,
             ingested_at=ingested_at,
             ingested_epoch=instant.timestamp(),
@@ -141,7 +146,8 @@ def _match_expressions(query: str) -> tuple[str, str] | None:
     """FTS5 expressions for records holding every whitespace-separated chunk
     of `query` as a phrase in either spelling, and in the spelling typed;
     None when the query has no word to look for."""
-    chunks = [chunk for chunk in nfc(query).split() if tokens(chunk)]
+    # FTS5 ends a string literal at NUL, so a NUL typed or pasted into a query is a space.
+    chunks = [chunk for chunk in nfc(query).replace("\x00", " ").split() if tokens(chunk)]
     if not chunks:
         return None
     exact = [f"{_EXACT_COLUMNS} : {_fts_string(chunk)}" for chunk in chunks]
@@ -163,26 +169,42 @@ class _Statements(NamedTuple):
     count_arguments: list[Any]
     page_sql: str
     page_arguments: list[Any]
+    by_doc_type_sql: str  # count per doc_type, same arguments as count_sql
 
 
 def _filters(
-    owner_id: str | None,
-    doc_type: str | None,
-    dossier_code: str | None,
-    date_from: datetime.date | None,
-    date_to: datetime.date | None,
+    *,
+    owner_id: str | None = None,
+    doc_type: str | None = None,
+    dossier_code: str | None = None,
+    procedure_code: str | None = None,
+    agency: str | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
 ) -> list[_Filter]:
     filters = []
     for column, operator, value in (
         ("owner_id", "=", owner_id),
         ("doc_type", "=", doc_type),
         ("dossier_code", "=", dossier_code),
+        ("procedure_code", "=", procedure_code),
+        ("agency", "=", agency),
         ("ingested_date", ">=", date_from.isoformat() if date_from else None),
         ("ingested_date", "<=", date_to.isoformat() if date_to else None),
     ):
         if value is not None:
             filters.append(_Filter(column, operator, nfc(value)))
     return filters
+
+
+def _statements(query: str, filters: list[_Filter]) -> _Statements | None:
+    """What finds the records for a query and filters; None when nothing can match."""
+    expressions = _match_expressions(query)
+    if expressions is not None:
+        return _matching(*expressions, filters)
+    if filters or not query.strip():
+        return _listing(filters)  # a blank query lists records, newest first
+    return None
 
 
 def _listing(filters: list[_Filter]) -> _Statements:
@@ -195,6 +217,7 @@ def _listing(filters: list[_Filter]) -> _Statements:
         f"SELECT {_HIT_COLUMNS}, 0.0 AS score FROM documents d WHERE {where}"
         " ORDER BY d.ingested_epoch DESC, d.id LIMIT ? OFFSET ?",
         values,
+        f"SELECT d.doc_type, count(*) FROM documents d WHERE {where} GROUP BY d.doc_type",
     )
 
 
@@ -216,6 +239,7 @@ def _matching(either: str, exact: str, filters: list[_Filter]) -> _Statements:
         f"SELECT {_HIT_COLUMNS}, (documents_fts.rowid IN ({exact_rowids})) + (-{_BM25}) / (1.0 - {_BM25}) AS score"
         f" FROM {joined} WHERE {where} ORDER BY score DESC, d.ingested_epoch DESC, d.id LIMIT ? OFFSET ?",
         [exact, *values],
+        f"SELECT d.doc_type, count(*) FROM {joined} WHERE {where} GROUP BY d.doc_type",
     )
 
 
@@ -238,7 +262,9 @@ class SqliteIndex:
     between a few threads. Processes each open their own instance.
     """
 
-    def __init__(self, path: str | PathLike[str]) -> None:
+    def __init__(self, path: str | PathLike[str], *, recreate: bool = False) -> None:
+        """`recreate`: an index of another schema version is dropped and made anew, empty,
+        for `sohoa reindex` to fill; otherwise it is refused."""
         self._lock = threading.Lock()
         with _translated_errors():
             self._connection = sqlite3.connect(
@@ -253,19 +279,22 @@ class SqliteIndex:
                 self._connection.execute("PRAGMA journal_mode = WAL")
                 # Durable enough with WAL: a lost last commit is re-indexed from the store.
                 self._connection.execute("PRAGMA synchronous = NORMAL")
-                self._create_schema()
+                self._create_schema(recreate)
             except BaseException:
                 self._connection.close()
                 raise
 
-    def _create_schema(self) -> None:
+    def _create_schema(self, recreate: bool) -> None:
         with self._transaction("BEGIN IMMEDIATE") as connection:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             if version not in (0, SCHEMA_VERSION):
-                raise SearchIndexError(
-                    f"search index schema is version {version}, this sohoa reads version {SCHEMA_VERSION}; "
-                    "move the index file aside and run `sohoa reindex`"
-                )
+                if not recreate:
+                    raise SearchIndexError(
+                        f"search index schema is version {version}, this sohoa reads version {SCHEMA_VERSION}; "
+                        "run `sohoa reindex` to rebuild it from the object store"
+                    )
+                connection.execute("DROP TABLE IF EXISTS documents_fts")
+                connection.execute("DROP TABLE IF EXISTS documents")
             for statement in _SCHEMA.split(";"):
                 connection.execute(statement)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -348,6 +377,8 @@ class SqliteIndex:
         owner_id: str | None = None,
         doc_type: str | None = None,
         dossier_code: str | None = None,
+        procedure_code: str | None = None,
+        agency: str | None = None,
         date_from: datetime.date | None = None,
         date_to: datetime.date | None = None,
         limit: int = 10,
@@ -356,15 +387,12 @@ class SqliteIndex:
         """Score: 1 when the record holds every chunk as spelled, plus bm25
         relevance squashed into [0, 1), so ordering by score is the ordering
         described in the module docstring. 0.0 when listing without a query."""
-        filters = _filters(owner_id, doc_type, dossier_code, date_from, date_to)
-        expressions = _match_expressions(query)
-        if expressions is not None:
-            statements = _matching(*expressions, filters)
-        elif filters or not query.strip():
-            statements = _listing(filters)  # a blank query lists records, newest first
-        else:
+        filters = _filters(owner_id=owner_id, doc_type=doc_type, dossier_code=dossier_code,
+                           procedure_code=procedure_code, agency=agency, date_from=date_from, date_to=date_to)
+        statements = _statements(query, filters)
+        if statements is None:
             return SearchResults(total=0, hits=[])
-        count_sql, count_arguments, page_sql, page_arguments = statements
+        count_sql, count_arguments, page_sql, page_arguments, _ = statements
         with self._reading() as connection:
             total = connection.execute(count_sql, count_arguments).fetchone()[0]
             rows = connection.execute(page_sql, [*page_arguments, max(0, limit), max(0, offset)]).fetchall()
@@ -388,6 +416,26 @@ class SqliteIndex:
             ],
         )
 
+    def doc_type_counts(
+        self,
+        query: str,
+        *,
+        owner_id: str | None = None,
+        dossier_code: str | None = None,
+        procedure_code: str | None = None,
+        agency: str | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
+    ) -> dict[str, int]:
+        filters = _filters(owner_id=owner_id, dossier_code=dossier_code, procedure_code=procedure_code,
+                           agency=agency, date_from=date_from, date_to=date_to)
+        statements = _statements(query, filters)
+        if statements is None:
+            return {}
+        with self._reading() as connection:
+            rows = connection.execute(statements.by_doc_type_sql, statements.count_arguments)
+            return {row[0]: row[1] for row in rows}
+
     def close(self) -> None:
         with self._lock:
             self._connection.close()
@@ -404,14 +452,15 @@ class SqliteIndex:
 def _replace(connection: sqlite3.Connection, row: _Row) -> None:
     _remove(connection, row.id)
     cursor = connection.execute(
-        "INSERT INTO documents (id, doc_type, owner_id, dossier_code, procedure_code, filename, ingested_at,"
-        " ingested_epoch, ingested_date, document_date, pages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO documents (id, doc_type, owner_id, dossier_code, procedure_code, agency, filename, ingested_at,"
+        " ingested_epoch, ingested_date, document_date, pages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             row.id,
             row.doc_type,
             row.owner_id,
             row.dossier_code,
             row.procedure_code,
+            row.agency,
             row.filename,
             row.ingested_at,
             row.ingested_epoch,

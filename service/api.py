@@ -58,7 +58,6 @@ class Hit(BaseModel):
 
 class SearchOut(BaseModel):
     total: int
-    total_exact: bool = Field(description="False when the total is a lower bound (see service.searching)")
     limit: int
     offset: int
     hits: list[Hit]
@@ -217,7 +216,7 @@ def search(
     wanted = SearchRequest(q, doc_type or None, owner_id or None, dossier_code or None, procedure_code or None,
                            date_from, date_to, limit, offset)
     found = operations.search(services, caller, wanted)
-    return SearchOut(total=found.total, total_exact=found.total_exact, limit=limit, offset=offset,
+    return SearchOut(total=found.total, limit=limit, offset=offset,
                      hits=[Hit(**hit.__dict__) for hit in found.hits], facets={"doc_type": found.doc_type_counts})
 
 

@@ -129,7 +129,7 @@ def search(services: Services, caller: Caller, wanted: SearchRequest) -> Found:
         ("procedure_code", wanted.procedure_code), ("date_from", wanted.date_from), ("date_to", wanted.date_to),
     ) if value}
     try:
-        found = search_records(services.index, services.facts, caller.principal, wanted)
+        found = search_records(services.index, caller.principal, wanted)
     except ForbiddenFilterError:
         _log(services, caller, audit.SEARCH, outcome=audit.DENIED, query=wanted.text, filters=filters)
         raise

@@ -19,15 +19,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
+from ocr.classify import OTHER, TITLES
 from search.base import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN
 
 from service import audit, operations, records, reuse
 from service.auth import CITIZEN, OFFICER, AuthError, Principal
 from service.context import COOKIE, ServicesDep, authenticate, client_address, presented_token
 from service.operations import Caller
-from service.searching import DOC_TYPES, SearchRequest
+from service.searching import SearchRequest
 from service.services import Services
 
+DOC_TYPES = (*TITLES, OTHER)  # every kind the classifier knows, for the type filter
 PAGE_SIZE = 20
 PERSONAL_NUMBER = re.compile(r"[0-9]{12}")
 

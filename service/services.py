@@ -14,7 +14,6 @@ from storage.base import ObjectStore
 
 from service.audit import AuditLog
 from service.auth import LocalIssuer, TokenVerifier, local_keys, read_or_create_secret, remote_keys
-from service.searching import RecordFacts
 from service.signing import UrlSigner, new_secret
 from service.thumbnails import Thumbnails
 
@@ -29,7 +28,6 @@ class Services:
     signer: UrlSigner
     audit: AuditLog
     thumbnails: Thumbnails
-    facts: RecordFacts
 
     def csrf_token(self, login_token: str) -> str:
         """Ties a page's forms to the login cookie, which another site can make a browser send but cannot read."""
@@ -57,5 +55,4 @@ def build_services(settings: Settings) -> Services:
         signer=UrlSigner(secret, dt.timedelta(seconds=settings.signed_url_seconds)),
         audit=AuditLog(store),
         thumbnails=Thumbnails(store, settings.home / "cache" / "thumbnails", settings.thumbnail_dpi),
-        facts=RecordFacts(store),
     )

@@ -19,6 +19,7 @@ def make_record(
     owner_id: str | None = None,
     dossier_code: str | None = None,
     procedure_code: str | None = None,
+    agency: str | None = None,
     filename: str | None = None,
     fields: dict[str, Any] | None = None,
     ingested_at: str = "2024-03-12T09:30:00+07:00",
@@ -36,6 +37,7 @@ def make_record(
         "doc_type": doc_type,
         "owner_id": owner_id,
         "dossier_code": dossier_code,
+        "agency": agency,
         "pages": [
             {"number": number, "text": text, "source": "ocr", "confidence": 0.9, "rotation": 0, "skew_degrees": 0.0}
             for number, text in enumerate(pages or (FILLER,), start=1)

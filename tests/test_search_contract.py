@@ -195,7 +195,7 @@ def test_words_glued_by_punctuation_are_found(index: Index) -> None:
     assert ids(index, "kinh") == ["glued"]
 
 
-@pytest.mark.parametrize("query", ['"', '"Đức', "(", "*", "-đức", "NEAR(đức hà)", 'đức" OR "hà', "\\", "\x00"])
+@pytest.mark.parametrize("query", ['"', '"Đức', "(", "*", "-đức", "NEAR(đức hà)", 'đức" OR "hà', "\\", "\x00", "đức\x00hà"])
 def test_hostile_queries_never_fail(index: Index, query: str) -> None:
     index.upsert_many([make_record("duc", "Họ và tên: Hoàng Đức Hà"), *fillers(2)])
     assert ids(index, query) in ([], ["duc"])
@@ -470,3 +470,28 @@ def test_a_rebuild_that_fails_part_way_keeps_the_old_records(index: Index) -> No
     with pytest.raises(OSError):
         index.rebuild(records())
     assert sorted(hit.id for hit in index.search("", limit=10).hits) == ["old1", "old2"]
+
+
+def test_filter_by_procedure_code_and_by_agency(index: Index) -> None:
+    index.upsert_many([
+        make_record("h57-birth", "Nguyễn Văn Đức", procedure_code="1.001193", agency="000.00.31.H57"),
+        make_record("h57-residence", "Nguyễn Văn Đức", procedure_code="1.004194", agency="000.00.31.H57"),
+        make_record("h56-birth", "Nguyễn Văn Đức", procedure_code="1.001193", agency="H56.14"),
+    ])
+    assert sorted(hit.id for hit in index.search("duc", procedure_code="1.001193").hits) == ["h56-birth", "h57-birth"]
+    assert sorted(hit.id for hit in index.search("", agency="000.00.31.H57").hits) == ["h57-birth", "h57-residence"]
+    both = index.search("nguyen van duc", procedure_code="1.001193", agency="H56.14")
+    assert (both.total, [hit.id for hit in both.hits]) == (1, ["h56-birth"])
+
+
+def test_doc_type_counts_follow_the_query_and_filters(index: Index) -> None:
+    index.upsert_many([
+        make_record("c1", "Nguyễn Văn Đức", doc_type="cccd", owner_id="079203001234"),
+        make_record("b1", "Nguyễn Văn Đức", doc_type="birth_certificate", owner_id="079203001234"),
+        make_record("b2", "Nguyễn Văn Đức", doc_type="birth_certificate", owner_id="001099000111"),
+        make_record("b3", "Trần Thị Hà", doc_type="birth_certificate", owner_id="079203001234"),
+    ])
+    assert index.doc_type_counts("duc") == {"cccd": 1, "birth_certificate": 2}
+    assert index.doc_type_counts("duc", owner_id="079203001234") == {"cccd": 1, "birth_certificate": 1}
+    assert index.doc_type_counts("", owner_id="079203001234") == {"cccd": 1, "birth_certificate": 2}
+    assert index.doc_type_counts('"*"') == {}

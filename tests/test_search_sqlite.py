@@ -219,13 +219,19 @@ def test_reopening_keeps_records_and_schema(tmp_path: Path) -> None:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_an_index_from_a_newer_schema_is_refused(tmp_path: Path) -> None:
+def test_an_index_of_another_schema_is_refused_until_reindex_recreates_it(tmp_path: Path) -> None:
     path = tmp_path / "index.sqlite"
-    SqliteIndex(path).close()
+    with SqliteIndex(path) as index:
+        index.upsert(make_record("old"))
     with sqlite3.connect(path) as connection:
-        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
     with pytest.raises(SearchIndexError, match="reindex"):
         SqliteIndex(path)
+    with SqliteIndex(path, recreate=True) as index:
+        assert index.count() == 0
+        assert index.rebuild([make_record("new")]) == 1
+    with SqliteIndex(path) as index:
+        assert index.resolve_id("new") == ["new"]
 
 
 def test_one_instance_serves_several_threads(index: SqliteIndex) -> None:

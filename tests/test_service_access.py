@@ -169,7 +169,7 @@ def test_officer_of_agency_x_sees_nothing_of_agency_y(world):
 def test_officer_search_is_limited_to_the_agency(world):
     x_ids = {world.id(n) for n in ("a_card", "a_residence", "a_receipt", "b_form")}
     body = world.get("officer_x", "/api/search", params={"q": "", "limit": 100}).json()
-    assert {hit["id"] for hit in body["hits"]} == x_ids and body["total"] == 4 and body["total_exact"]
+    assert {hit["id"] for hit in body["hits"]} == x_ids and body["total"] == 4
     assert sum(body["facets"]["doc_type"].values()) == 4
     names = world.get("officer_x", "/api/search", params={"q": "trần thị bình"}).json()
     assert [hit["id"] for hit in names["hits"]] == [world.id("b_form")]

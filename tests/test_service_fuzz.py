@@ -117,8 +117,6 @@ def test_citizen_requests_never_cause_server_errors(case, world):
     call_as(case, world, "a")  # citizen A (Nguyễn Văn An), who owns three of the six papers
 
 
-@pytest.mark.xfail(strict=True, reason="known 500: a NUL in the search text ends SQLite's FTS5 string literal "
-                   "(search/sqlite.py _fts_string); found by this fuzzing, remove this mark once fixed")
 def test_a_nul_in_the_search_text_is_not_a_server_error(tmp_path, issuer_key):
     world = build_world(tmp_path / "home", issuer_key)
     world.client = type(world.client)(world.client.app, raise_server_exceptions=False)
