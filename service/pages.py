@@ -71,13 +71,20 @@ def highlight(snippet: str) -> Markup:
     return Markup(str(escape(snippet)).replace(HIGHLIGHT_OPEN, "<mark>").replace(HIGHLIGHT_CLOSE, "</mark>"))
 
 
+VIETNAM_TIME = dt.timezone(dt.timedelta(hours=7), "ICT")
+
+
 def vietnamese_date(value: Any) -> str:
-    """ISO dates and instants as a Vietnamese reader writes them (dd/mm/yyyy)."""
+    """ISO dates and instants as a Vietnamese reader writes them (dd/mm/yyyy), instants in Vietnam's time:
+    a record ingested on a server running in UTC would otherwise show a clock seven hours off."""
     if not isinstance(value, str) or not value:
         return "—"
     try:
         if "T" in value:
-            return f"{dt.datetime.fromisoformat(value):%d/%m/%Y %H:%M}"
+            instant = dt.datetime.fromisoformat(value)
+            if instant.tzinfo is not None:
+                instant = instant.astimezone(VIETNAM_TIME)
+            return f"{instant:%d/%m/%Y %H:%M}"
         return f"{dt.date.fromisoformat(value):%d/%m/%Y}"
     except ValueError:
         return value

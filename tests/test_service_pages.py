@@ -167,3 +167,12 @@ def test_pages_show_errors_in_vietnamese_html(world):
     response = world.client.get("/records/" + "0" * 64)
     assert response.status_code == 404 and "Không tìm thấy" in response.text
     assert response.headers["content-type"].startswith("text/html")
+
+
+def test_instants_are_shown_in_vietnam_time_and_dates_as_dd_mm_yyyy():
+    from service.pages import vietnamese_date
+
+    assert vietnamese_date("2026-11-23T03:23:00+00:00") == "23/11/2026 10:23"
+    assert vietnamese_date("2026-11-23T23:30:00+07:00") == "23/11/2026 23:30"
+    assert vietnamese_date("2003-05-15") == "15/05/2003"
+    assert vietnamese_date(None) == "—"
