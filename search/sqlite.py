@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS documents (
     pages INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_owner ON documents (owner_id, ingested_epoch);
+CREATE INDEX IF NOT EXISTS documents_owner_type ON documents (owner_id, doc_type, ingested_epoch);
 CREATE INDEX IF NOT EXISTS documents_doc_type ON documents (doc_type, ingested_epoch);
 CREATE INDEX IF NOT EXISTS documents_dossier ON documents (dossier_code, ingested_epoch);
 CREATE INDEX IF NOT EXISTS documents_procedure ON documents (procedure_code, ingested_epoch);
