@@ -92,14 +92,14 @@ def batch_summary(report: dict) -> Table:
 
 
 def search_results(query: str, results) -> Table:
-    table = Table(title=f"{results.total} records for “{query}”", show_lines=True)
-    for column in ("id", "type", "owner", "dossier", "file", "snippet"):
-        table.add_column(column, overflow="fold")
+    """Identifiers kept whole on one line each; the snippet takes the rest of the width."""
+    table = Table(title=f"{results.total} records for “{query}”", show_lines=True, expand=True)
+    table.add_column("record", no_wrap=True)
+    table.add_column("snippet", ratio=1, overflow="fold")
     for hit in results.hits:
-        table.add_row(
-            hit.id[:16], hit.doc_type, hit.owner_id or "", hit.dossier_code or "", hit.filename,
-            _highlight(hit.snippet),
-        )
+        about = Text(f"{hit.id[:12]}\n{hit.doc_type}\n", style="bold")
+        about.append(f"owner {hit.owner_id or '-'}\ndossier {hit.dossier_code or '-'}\n{hit.filename}", style="dim")
+        table.add_row(about, _highlight(hit.snippet))
     return table
 
 
