@@ -16,7 +16,8 @@ setup:
 demo: setup
 	@scripts/demo.sh "$(DEMO_DIR)"
 
-test: setup
+test:
+	@SOHOA_BROWSER=1 scripts/setup.sh
 	@.venv/bin/python -m pytest -q
 
 bench: setup
