@@ -14,6 +14,7 @@ COPY pipeline pipeline
 COPY search search
 COPY storage storage
 COPY samples samples
+COPY service service
 COPY prefect.yaml ./
 RUN pip install --no-cache-dir .
 
