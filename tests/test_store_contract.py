@@ -202,7 +202,7 @@ def _attempt(
 def race(store: ObjectStore, contested: list[str], overwrite: bool, writers: int = 8) -> list[tuple[str, int, str]]:
     """Race `writers` spawned processes for each key; spawned, not forked, so each rebuilds the store as a worker would."""
     context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(writers)
+    barrier = context.Barrier(writers, timeout=60)  # a writer that dies must not leave the rest waiting
     results = context.Queue()
     processes = [
         context.Process(target=_attempt, args=(store, contested, writer, overwrite, barrier, results))
