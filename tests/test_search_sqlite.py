@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from search.base import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, Index, InvalidRecordError, SearchIndexError
+from search.base import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, InvalidRecordError, SearchIndexError
 from search.sqlite import SCHEMA_VERSION, SqliteIndex
 from tests.records import FILLER, fillers, ids, make_record
 
@@ -17,10 +17,6 @@ from tests.records import FILLER, fillers, ids, make_record
 def index(tmp_path: Path) -> Iterator[SqliteIndex]:
     with SqliteIndex(tmp_path / "index.sqlite") as opened:
         yield opened
-
-
-def test_sqlite_index_meets_the_index_protocol(index: SqliteIndex) -> None:
-    assert isinstance(index, Index)
 
 
 @pytest.mark.parametrize("query", ["nguyen van duc", "Nguyễn Văn Đức", "NGUYEN VAN DUC", "nguyễn văn đức"])
@@ -40,18 +36,6 @@ def test_decomposed_text_is_found_and_returned_composed(index: SqliteIndex) -> N
     assert [hit.id for hit in results.hits] == ["nfd"]
     assert f"{HIGHLIGHT_OPEN}Hường{HIGHLIGHT_CLOSE}" in results.hits[0].snippet
     assert unicodedata.is_normalized("NFC", results.hits[0].snippet)
-
-
-def test_dossier_code_matches_as_a_phrase(index: SqliteIndex) -> None:
-    index.upsert_many(
-        [
-            make_record("receipt", f"{FILLER}\nMã hồ sơ: 000.00.31.H57-221010-0001"),
-            make_record("next", f"{FILLER}\nMã hồ sơ: 000.00.31.H57-221010-0002"),
-            make_record("scattered", "Số 0001 ngày 221010, phòng 31 tầng 00 khu H57, mã 000"),
-        ]
-    )
-    assert ids(index, "000.00.31.H57-221010-0001") == ["receipt"]
-    assert sorted(ids(index, "000.00.31.h57-221010")) == ["next", "receipt"]
 
 
 def test_snippet_shows_the_original_words_around_the_match_highlighted(index: SqliteIndex) -> None:
@@ -129,21 +113,6 @@ def test_filter_by_dossier_code(index: SqliteIndex) -> None:
     )
     assert ids(index, "binh", dossier_code="H56.14-240823-0002") == ["two"]
     assert ids(index, "", dossier_code="H56.14-240823") == []
-
-
-def test_pages_of_results_cover_every_hit_once_and_report_the_total(index: SqliteIndex) -> None:
-    index.upsert_many(
-        [make_record(f"r{number:02d}", f"Phiếu số {number}: Nguyễn Thị Mai") for number in range(25)] + fillers(5)
-    )
-    pages = [index.search("mai", limit=10, offset=offset) for offset in (0, 10, 20, 30)]
-    assert [page.total for page in pages] == [25, 25, 25, 25]
-    assert [len(page.hits) for page in pages] == [10, 10, 5, 0]
-    found = [hit.id for page in pages for hit in page.hits]
-    assert sorted(found) == [f"r{number:02d}" for number in range(25)]
-
-    listed = [index.search("", doc_type="application_form", limit=7, offset=offset) for offset in range(0, 35, 7)]
-    assert {page.total for page in listed} == {30}
-    assert len({hit.id for page in listed for hit in page.hits}) == 30
 
 
 def test_upsert_many_returns_the_count_and_is_all_or_nothing(index: SqliteIndex) -> None:
