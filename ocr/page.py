@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ocr import cards as cards_on_page
 from ocr import preprocess, qr, tesseract
 from ocr.tesseract import Recognition
 
@@ -30,6 +31,7 @@ class PageOptions:
     # Below this mean word confidence the page may be sideways or upside down.
     orientation_check_below: float = 0.75
     min_orientation_confidence: float = 2.0
+    reread_cards: bool = True  # read photocopied ID cards again, enlarged (ocr.cards)
     jpeg_quality: int = 80
     timeout_seconds: float = 300.0
 
@@ -54,14 +56,22 @@ def _straighten(pixels: np.ndarray, options: PageOptions) -> tuple[np.ndarray, f
     return preprocess.deskew(pixels, skew), skew
 
 
-def _attempt(pixels: np.ndarray, rotation: int, dpi: int, options: PageOptions):
+@dataclass(frozen=True)
+class _Reading:
+    recognition: Recognition
+    straight: np.ndarray  # turned and deskewed, as shown in the searchable PDF
+    ocr_image: np.ndarray  # what Tesseract saw: grayscale, denoised
+    skew: float
+
+
+def _attempt(pixels: np.ndarray, rotation: int, dpi: int, options: PageOptions) -> _Reading:
     turned = preprocess.rotate_quarter_turns(pixels, rotation)
     straight, skew = _straighten(turned, options)
     ocr_image = preprocess.to_gray(straight)
     if options.denoise:
         ocr_image = preprocess.denoise(ocr_image)
     recognition = tesseract.recognise(ocr_image, dpi=dpi, lang=options.lang, timeout=options.timeout_seconds)
-    return recognition, straight, skew
+    return _Reading(recognition, straight, ocr_image, skew)
 
 
 def _looks_sideways(recognition: Recognition) -> bool:
@@ -74,32 +84,50 @@ def _needs_orientation_check(recognition: Recognition, options: PageOptions) -> 
     return recognition.confidence < options.orientation_check_below or _looks_sideways(recognition)
 
 
+def _orient(pixels: np.ndarray, dpi: int, options: PageOptions, upright: _Reading) -> tuple[int, _Reading]:
+    """The quarter turn that reads best, and its reading.
+
+    Photocopied cards say which way the page lies (portrait cards: sideways),
+    leaving a choice between two turns that reading settles; Tesseract's OSD
+    confused upside-down with upright on such sparse pages. Other pages follow OSD.
+    """
+    cards = cards_on_page.find_cards(upright.ocr_image, dpi) if options.reread_cards else []
+    if cards:
+        sideways = sum(card.portrait for card in cards) > len(cards) / 2
+        readings = [(turn, _attempt(pixels, turn, dpi, options)) for turn in ((90, 270) if sideways else (180,))]
+        if not sideways:
+            readings.append((0, upright))
+        return max(readings, key=lambda reading: reading[1].recognition.confidence)
+    orientation = tesseract.detect_orientation(upright.ocr_image, dpi=dpi, timeout=options.timeout_seconds)
+    if (
+        orientation is not None
+        and orientation.rotate_clockwise != 0
+        and orientation.confidence >= options.min_orientation_confidence
+    ):
+        # OSD looked at the deskewed page; the turn applies to the original the same way.
+        candidate = _attempt(pixels, orientation.rotate_clockwise, dpi, options)
+        # Vertical-text readings of a sideways page can score as well as the upright
+        # reading; trust OSD unless its page reads clearly worse.
+        if candidate.recognition.confidence > upright.recognition.confidence - _ORIENTATION_TOLERANCE:
+            return orientation.rotate_clockwise, candidate
+    return 0, upright
+
+
 def recognise_page(pixels: np.ndarray, dpi: int, options: PageOptions, *, read_qr: bool = False) -> RecognisedPage:
     """`read_qr`: look for the QR code papers carry at the top left of their first page."""
-    rotation = 0
-    recognition, straight, skew = _attempt(pixels, 0, dpi, options)
-    if options.detect_orientation and _needs_orientation_check(recognition, options):
-        orientation = tesseract.detect_orientation(
-            preprocess.to_gray(straight), dpi=dpi, timeout=options.timeout_seconds
-        )
-        if (
-            orientation is not None
-            and orientation.rotate_clockwise != 0
-            and orientation.confidence >= options.min_orientation_confidence
-        ):
-            # OSD looked at the deskewed page; the turn applies to the original the same way.
-            candidate = _attempt(pixels, orientation.rotate_clockwise, dpi, options)
-            # Vertical-text readings of a sideways page can score as well as the upright
-            # reading; trust OSD unless its page reads clearly worse.
-            if candidate[0].confidence > recognition.confidence - _ORIENTATION_TOLERANCE:
-                rotation = orientation.rotate_clockwise
-                recognition, straight, skew = candidate
-    ok, jpeg = cv2.imencode(".jpg", straight, [cv2.IMWRITE_JPEG_QUALITY, options.jpeg_quality])
+    rotation, reading = 0, _attempt(pixels, 0, dpi, options)
+    if options.detect_orientation and _needs_orientation_check(reading.recognition, options):
+        rotation, reading = _orient(pixels, dpi, options, reading)
+    recognition = reading.recognition
+    if options.reread_cards and (cards := cards_on_page.find_cards(reading.ocr_image, dpi)):
+        recognition = cards_on_page.with_cards_reread(recognition, reading.ocr_image, cards, dpi=dpi,
+                                                      lang=options.lang, timeout=options.timeout_seconds)
+    ok, jpeg = cv2.imencode(".jpg", reading.straight, [cv2.IMWRITE_JPEG_QUALITY, options.jpeg_quality])
     if not ok:
         raise ValueError("could not encode the page image")
-    gray = preprocess.to_gray(straight)
+    gray = preprocess.to_gray(reading.straight)
     return RecognisedPage(
-        recognition=recognition, rotation=rotation, skew_degrees=skew, dpi=dpi, image_jpeg=jpeg.tobytes(),
+        recognition=recognition, rotation=rotation, skew_degrees=reading.skew, dpi=dpi, image_jpeg=jpeg.tobytes(),
         qr_codes=qr.read_qr_codes(gray) if read_qr else (),
         machine_zone=_reread_machine_zone(gray, recognition, dpi, options),
     )

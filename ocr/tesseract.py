@@ -60,8 +60,8 @@ def _write_image(image: np.ndarray, directory: Path) -> Path:
     return path
 
 
-def recognise(image: np.ndarray, *, dpi: int, lang: str, timeout: float) -> Recognition:
-    """OCR one page image (grayscale or BGR uint8)."""
+def recognise(image: np.ndarray, *, dpi: int, lang: str, timeout: float, text_layer: bool = True) -> Recognition:
+    """OCR one page image (grayscale or BGR uint8); `text_layer=False` skips the PDF page (empty bytes)."""
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
         directory = Path(tmp)
         source = _write_image(image, directory)
@@ -70,9 +70,9 @@ def recognise(image: np.ndarray, *, dpi: int, lang: str, timeout: float) -> Reco
             pytesseract.pytesseract.run_tesseract(
                 str(source),
                 str(base),
-                extension="pdf",
+                extension="pdf" if text_layer else "tsv",
                 lang=lang,
-                config=f"--dpi {dpi} -c tessedit_create_tsv=1 -c textonly_pdf=1",
+                config=f"--dpi {dpi} -c tessedit_create_tsv=1" + (" -c textonly_pdf=1" if text_layer else ""),
                 timeout=timeout,
             )
         except (TesseractError, RuntimeError) as error:  # RuntimeError: pytesseract's timeout
@@ -82,7 +82,7 @@ def recognise(image: np.ndarray, *, dpi: int, lang: str, timeout: float) -> Reco
             words=words,
             text=words_to_text(words),
             confidence=mean_confidence(words),
-            text_layer_pdf=base.with_suffix(".pdf").read_bytes(),
+            text_layer_pdf=base.with_suffix(".pdf").read_bytes() if text_layer else b"",
         )
 
 
