@@ -56,6 +56,7 @@ class Td1:
     surname: str
     given_names: str
     issues: tuple[str, ...]
+    check_digits_hold: bool  # all five; a reading that passes them all was read right
 
     @property
     def valid(self) -> bool:
@@ -112,9 +113,12 @@ def parse_td1(text: str, *, today: date | None = None) -> Td1:
     today = today or date.today()
     line1, line2, line3 = normalise(text)
     issues: list[str] = []
+    failed_checks = 0
 
     def verify(label: str, field: str, printed: str) -> None:
+        nonlocal failed_checks
         if printed != check_digit(field):
+            failed_checks += 1
             issues.append(f"MRZ {label} check digit is {printed}, computed {check_digit(field)}")
 
     def read_date(label: str, field: str, latest: date) -> date | None:
@@ -162,7 +166,59 @@ def parse_td1(text: str, *, today: date | None = None) -> Td1:
         surname=surname.replace(FILLER, " ").strip(),
         given_names=given_names.replace(FILLER, " ").strip(),
         issues=tuple(issues),
+        check_digits_hold=failed_checks == 0,
     )
+
+
+# Where TD1 lines hold digits only; OCR reads some digits as look-alike letters there.
+_DIGIT_POSITIONS = {0: (*range(5, 15), *range(15, 27), 29), 1: (*range(0, 7), *range(8, 15), 29)}
+_AS_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "G": "6"})
+_LINE2_TAIL = re.compile(r"^(.{15}VNM)<+(.)$")  # Vietnamese cards leave line 2's optional data empty
+_LINE2_FILLERS = LINE_LENGTH - 19
+
+
+def windows(reading: str) -> list[list[str]]:
+    """Every three successive lines of an OCR reading that are long enough to be the MRZ."""
+    lines = [line for line in reading.splitlines() if len(line.replace(" ", "")) >= LINE_LENGTH - 4]
+    return [lines[start : start + 3] for start in range(len(lines) - 2)]
+
+
+def holds_in(reading: str) -> bool:
+    """Whether some three lines of `reading` are an MRZ whose check digits all hold."""
+    for lines in windows(reading):
+        try:
+            if from_ocr(lines).check_digits_hold:
+                return True
+        except MrzError:
+            continue
+    return False
+
+
+def from_ocr(lines: list[str], *, today: date | None = None) -> Td1:
+    """Parse three OCRed MRZ lines, first undoing only what the layout leaves no doubt about.
+
+    - Line 1 always opens "IDVNM"; OCR garbles the card's edge before it ("I1DVNM").
+    - Digit-only positions read as look-alike letters ("O" for 0) are digits:
+      every such position is covered by a check digit that must still hold.
+    - Runs of filler only pad: line 3's tail and line 2's empty optional data
+      have a fixed length that OCR may miscount.
+    """
+    first, second, third = (line.replace(" ", "").replace("«", FILLER) for line in lines)
+    country = first.find("VNM")
+    if 0 <= country and len(first) - country - 3 >= 25:
+        first = "IDVNM" + first[country + 3 : country + 28]
+    if match := _LINE2_TAIL.match(second):
+        second = match.group(1) + FILLER * _LINE2_FILLERS + match.group(2)
+    if third.endswith(FILLER) and len(third.rstrip(FILLER)) <= LINE_LENGTH - 1:
+        third = third.rstrip(FILLER).ljust(LINE_LENGTH, FILLER)
+    fixed = []
+    for number, line in enumerate((first, second, third)):
+        chars = list(line)
+        for position in _DIGIT_POSITIONS.get(number, ()):
+            if position < len(chars) and chars[position] != FILLER:
+                chars[position] = chars[position].translate(_AS_DIGIT)
+        fixed.append("".join(chars))
+    return parse_td1("\n".join(fixed), today=today)
 
 
 def _name_key(name: str) -> str:

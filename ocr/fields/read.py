@@ -130,30 +130,12 @@ def _unlabelled(lines: list[Line], wanted: tuple[str, ...], found: dict[str, Raw
     return extra
 
 
-# Where TD1 lines hold digits only; OCR reads some digits as look-alike letters there.
-_DIGIT_POSITIONS = {0: (*range(5, 15), *range(15, 27), 29), 1: (*range(0, 7), *range(8, 15), 29)}
-_AS_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "G": "6"})
-
-
-def _digits_where_digits_belong(lines: list[str]) -> list[str]:
-    """Safe because every corrected position is covered by a check digit that must still hold."""
-    fixed = []
-    for number, line in enumerate(lines):
-        chars = list(line)
-        for position in _DIGIT_POSITIONS.get(number, ()):
-            if position < len(chars) and chars[position] != "<":
-                chars[position] = chars[position].translate(_AS_DIGIT)
-        fixed.append("".join(chars))
-    return fixed
-
-
 def _zone_candidates(pages: Sequence[PageLike], lines: list[Line]) -> list[tuple[list[str], int, float]]:
-    """Three-line blocks that may be the MRZ: the page's own MRZ reading first, then the page OCR."""
+    """Three-line blocks that may be the MRZ: the page's own MRZ readings first, then the page OCR."""
     candidates = []
     for page in pages:
-        zone = [line for line in (page.machine_zone or "").splitlines() if len(line) >= 26]
-        for start in range(len(zone) - 2):
-            candidates.append((zone[start : start + 3], page.number, 0.9))
+        for reading in (page.machine_zone or "").split("\n\n"):
+            candidates.extend((lines, page.number, 0.9) for lines in mrz.windows(reading))
     looks_like = [line for line in lines if _MRZ_LINE.match(line.text.replace(" ", ""))]
     for start in range(len(looks_like) - 2):
         block = looks_like[start : start + 3]
@@ -163,29 +145,27 @@ def _zone_candidates(pages: Sequence[PageLike], lines: list[Line]) -> list[tuple
 
 
 def _apply_mrz(pages: Sequence[PageLike], lines: list[Line], fields: dict[str, Field]) -> None:
+    readings = []
     for texts, page, confidence in _zone_candidates(pages, lines):
-        first = texts[0]
-        # Line 1 is always "IDVNM" then 25 characters; OCR garbles the card's edge before it
-        # ("I1DVNM"). Only the fixed prefix is restored: every character after it is check-digited.
-        country = first.find("VNM")
-        if 0 <= country and len(first) - country - 3 >= 25:
-            first = "IDVNM" + first[country + 3 : country + 28]
         try:
-            zone = mrz.parse_td1("\n".join(_digits_where_digits_belong([first, *texts[1:]])))
+            readings.append((mrz.from_ocr(texts), page, confidence))
         except mrz.MrzError:
             continue
-        fields["mrz"] = Field("\n".join(zone.lines), round(confidence, 3), page, list(zone.issues))
-        printed = {key: fields[key].value for key in ("id_number", "full_name", "sex", "date_of_birth",
-                                                     "date_of_expiry") if key in fields and not fields[key].issues}
-        for mismatch in mrz.compare_with_printed(zone, printed):
-            fields["mrz"].issues.append(mismatch)
-        if not zone.issues:  # check digits hold: the MRZ wins for the number and dates
-            _take_from_mrz(fields, "id_number", zone.personal_number, fields["mrz"])
-            if zone.birth_date:
-                _take_from_mrz(fields, "date_of_birth", zone.birth_date.isoformat(), fields["mrz"])
-            if zone.expiry:
-                _take_from_mrz(fields, "date_of_expiry", zone.expiry.isoformat(), fields["mrz"])
+    if not readings:
         return
+    # Several readings of one zone: the first whose check digits all hold was read right.
+    zone, page, confidence = min(readings, key=lambda reading: not reading[0].check_digits_hold)
+    fields["mrz"] = Field("\n".join(zone.lines), round(confidence, 3), page, list(zone.issues))
+    printed = {key: fields[key].value for key in ("id_number", "full_name", "sex", "date_of_birth",
+                                                 "date_of_expiry") if key in fields and not fields[key].issues}
+    for mismatch in mrz.compare_with_printed(zone, printed):
+        fields["mrz"].issues.append(mismatch)
+    if not zone.issues:  # check digits hold: the MRZ wins for the number and dates
+        _take_from_mrz(fields, "id_number", zone.personal_number, fields["mrz"])
+        if zone.birth_date:
+            _take_from_mrz(fields, "date_of_birth", zone.birth_date.isoformat(), fields["mrz"])
+        if zone.expiry:
+            _take_from_mrz(fields, "date_of_expiry", zone.expiry.isoformat(), fields["mrz"])
 
 
 def _take_from_mrz(fields: dict[str, Field], key: str, value: str, zone: Field) -> None:
