@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from ocr.fields.labels import AT_LINE_START, MULTILINE
+from ocr.fields.values import looks_like
 from ocr.tesseract import Word
 from search.folding import fold
 
@@ -103,12 +104,25 @@ def _line(page: int, words: list[tuple[str, float, Box | None]], block: int | No
 _TOKEN = re.compile(r"[^\W_]+")
 
 
-def _same_word(printed: str, expected: str) -> bool:
-    """A label word as OCR printed it: short words exactly, longer ones with a letter or two misread."""
+def _misread_letters(printed: str, expected: str) -> int | None:
+    """How far a label word as OCR printed it is beyond the letters it may lose: short words
+    exactly, longer ones with a letter or two misread; None when it is another word."""
     if printed == expected:
-        return True
+        return 0
     allowed = 0 if len(expected) < 4 else 1 if len(expected) < 8 else 2
-    return Levenshtein.distance(printed, expected, score_cutoff=allowed) <= allowed
+    distance = Levenshtein.distance(printed, expected, score_cutoff=allowed + 1)
+    if distance <= allowed:
+        return 0
+    return 1 if distance == allowed + 1 and len(expected) >= 3 else None
+
+
+def _same_words(window: list[tuple[str, int, int]], words: tuple[str, ...]) -> bool:
+    """A label of three words or more says enough to forgive one more misread letter ("có giá tị đến"),
+    except in its last word, which often tells it from a shorter label ("họ tên cha" from "họ tên")."""
+    beyond = [_misread_letters(token, word) for (token, _, _), word in zip(window, words)]
+    if None in beyond or beyond[-1]:
+        return False
+    return sum(beyond) <= (1 if len(words) >= 3 else 0)  # type: ignore[arg-type]
 
 
 @functools.cache
@@ -132,7 +146,7 @@ def find_labels(line: Line, labels: dict[str, tuple[str, ...]]) -> list[Label]:
             starts = range(min(1, len(tokens))) if label in AT_LINE_START else range(len(tokens) - len(words) + 1)
             for first in starts:
                 window = tokens[first : first + len(words)]
-                if all(_same_word(token, word) for (token, _, _), word in zip(window, words)):
+                if _same_words(window, words):
                     candidates.append(Label(key, window[0][1], window[-1][2], float(len(label))))
     chosen: list[Label] = []
     for candidate in sorted(candidates, key=lambda c: (-(c.end - c.start), c.start)):
@@ -166,26 +180,104 @@ def find_values(lines: list[Line], wanted: tuple[str, ...], labels: dict[str, tu
             if label.key not in wanted or label.key in values:
                 continue
             stop = found[position + 1].start if position + 1 < len(found) else len(line.text)
-            parts = [(line, label.end, stop)] if _trim(line.text, label.end, stop)[0] < stop else []
+            value_start = _after_garbled_translation(line.text, label.end, stop)
+            start, end = _trim(line.text, value_start, stop)
+            parts = [(line, value_start, stop)] if start < end and looks_like(label.key, line.text[start:end]) else []
             if not parts and _value_is_elsewhere(lines, labels_per_line, index) and (
                 row := _rest_of_row(lines, labels_per_line, line, label)
             ) is not None:
                 values[label.key] = _value([(row, 0, len(row.text))])
                 continue
             if not parts or label.key in MULTILINE:
-                # The value is under its label, or runs over: take the unlabelled lines that follow.
-                follow, limit = index + 1, _MAX_CONTINUATION_LINES if parts else 1
-                while follow < len(lines) and limit > 0 and lines[follow].page == line.page:
-                    nxt, nxt_labels = lines[follow], labels_per_line[follow]
-                    cut = nxt_labels[0].start if nxt_labels else len(nxt.text)
-                    if _trim(nxt.text, 0, cut)[0] < cut and not _LIST_MARKER.match(nxt.text[:cut]):
-                        parts.append((nxt, 0, cut))
-                    if nxt_labels:
-                        break
-                    follow, limit = follow + 1, limit - 1
+                # The value is under its label, or runs over: take the unlabelled rows that follow.
+                limit = (0 if parts else 1) + (_MAX_CONTINUATION_LINES if label.key in MULTILINE else 0)
+                if line.spans and line.spans[0].left is not None:
+                    below = _rows_below(lines, line, label, parts, labels, limit)
+                else:
+                    below = _lines_after(lines, labels_per_line, index, limit)
+                if parts or (below and looks_like(label.key, _value(below).text)):
+                    parts += below
             if parts:
                 values[label.key] = _value(parts)
     return values
+
+
+def _line_start(line: Line, label: Label) -> int:
+    """Where the printed line of a label starts: rows below start there too, not under the label's
+    first word ("2. Địa chỉ trụ sở chính:"). Words further left, beyond a wide gap, are another column."""
+    spans = list(line.spans)
+    first = spans.index(line.words_in(label.start, label.end)[0])
+    while first > 0 and spans[first].left - spans[first - 1].right <= 1.5 * (spans[first].bottom - spans[first].top):
+        first -= 1
+    return spans[first].left
+
+
+# "/ Nauonawy:" after "Quốc tịch": the English half of a bilingual label, too garbled to match.
+_TRANSLATION = re.compile(r"\s*/[^:/]{0,24}:")
+
+
+def _after_garbled_translation(text: str, start: int, stop: int) -> int:
+    match = _TRANSLATION.match(text, start, stop)
+    return match.end() if match else start
+
+
+def _lines_after(lines: list[Line], labels_per_line: list[list[Label]], index: int, limit: int
+                 ) -> list[tuple[Line, int, int]]:
+    """Unlabelled lines after line `index`, in reading order: for text that came without word boxes."""
+    parts = []
+    follow, line = index + 1, lines[index]
+    while follow < len(lines) and limit > 0 and lines[follow].page == line.page:
+        nxt, nxt_labels = lines[follow], labels_per_line[follow]
+        if not _add_unlabelled(parts, nxt, nxt_labels):
+            break
+        follow, limit = follow + 1, limit - 1
+    return parts
+
+
+def _add_unlabelled(parts: list[tuple[Line, int, int]], line: Line, labels: list[Label]) -> bool:
+    """Add the line's text up to its first label; False when a label ends the value there."""
+    cut = labels[0].start if labels else len(line.text)
+    if _trim(line.text, 0, cut)[0] < cut and not _LIST_MARKER.match(line.text[:cut]):
+        parts.append((line, 0, cut))
+    return not labels
+
+
+# A row below is the next printed line when its middle lies within this many of the
+# line heights above it: card and form leading is 1.2-1.45 lines.
+_NEXT_ROW_WITHIN = 1.6
+
+
+def _rows_below(lines: list[Line], line: Line, label: Label, parts: list[tuple[Line, int, int]],
+                labels: dict[str, tuple[str, ...]], limit: int) -> list[tuple[Line, int, int]]:
+    """The printed rows under a label or its value, found by position.
+
+    Tesseract's line order does not say what is printed below: it joins a card's
+    "Có giá trị đến" column to the address beside it, and reads the back of a
+    card right after its front. So a row below is the words just under the
+    previous row and right of where the label starts, whichever Tesseract
+    lines they came in.
+    """
+    anchor = [span for piece, start, end in parts for span in piece.words_in(start, end)]
+    anchor = anchor or line.words_in(label.start, label.end)
+    column = _line_start(line, label)
+    below: list[tuple[Line, int, int]] = []
+    for _ in range(limit):
+        bottom = max(span.bottom for span in anchor)
+        height = sorted(span.bottom - span.top for span in anchor)[len(anchor) // 2]
+        under = [(other, span) for other in lines if other.page == line.page for span in other.spans
+                 if span.left >= column - height
+                 and bottom < (span.top + span.bottom) / 2 <= bottom + _NEXT_ROW_WITHIN * height]
+        if not under:
+            break
+        # Only the nearest row: a small label and its value below can both lie within reach.
+        nearest = min((span.top + span.bottom) / 2 for _, span in under)
+        row = [(other.text[span.start : span.end], span.confidence, (span.left, span.right, span.top, span.bottom))
+               for other, span in under if (span.top + span.bottom) / 2 <= nearest + height / 2]
+        row_line = _line(line.page, sorted(row, key=lambda word: word[2][0]))
+        if not _add_unlabelled(below, row_line, find_labels(row_line, labels)):
+            break
+        anchor = list(row_line.spans)
+    return below
 
 
 def _value_is_elsewhere(lines: list[Line], labels_per_line: list[list[Label]], index: int) -> bool:

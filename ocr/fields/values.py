@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from ocr.fields import gazetteer
 from ocr.fields.dates import find_dates, says_no_expiry
 from ocr.fields.id_number import read_sex
 from search.folding import fold
@@ -39,7 +40,12 @@ def person_name(raw: str) -> str:
         words = words[1:]
     if not words:
         raise ValueIssue(f"no name in {raw!r}")
-    return " ".join(word[:1].upper() + word[1:].lower() for word in words)
+    cased = [word[:1].upper() + word[1:].lower() for word in words]
+    return " ".join([gazetteer.restore_surname(cased[0]), *cased[1:]])
+
+
+def address(raw: str) -> str:
+    return gazetteer.address(clean_text(raw))
 
 
 def digits(raw: str, lengths: tuple[int, ...]) -> str:
@@ -117,7 +123,32 @@ NORMALISERS: dict[str, Callable[[str], str | None]] = {
     "parcel_number": lambda raw: digits(raw, tuple(range(1, 8))),
     "map_sheet_number": lambda raw: digits(raw, tuple(range(1, 8))),
     "area_m2": area,
+    "place_of_origin": address,
+    "place_of_residence": address,
+    "place_of_birth": address,
+    "head_office_address": address,
+    "land_address": address,
 }
+
+
+_DATE_KEYS = frozenset(key for key, reader in NORMALISERS.items() if reader in (iso_date, iso_expiry))
+_NAME_KEYS = frozenset(key for key, reader in NORMALISERS.items() if reader is person_name)
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def looks_like(key: str, raw: str) -> bool:
+    """Whether printed text has the shape of this field's value, right or wrong.
+
+    Says where a value is, not whether it is valid: a card's pattern read as
+    "Sộ" beside "Họ và tên" is not the name (a full name has a surname and a
+    given name), so the name is looked for under the label; "31/02/1990" is a
+    date, invalid, and stays to be reported.
+    """
+    if key in _NAME_KEYS:
+        return len(re.findall(r"[^\W\d_]+", raw.split(",")[0])) >= 2 and bool(_LETTER_WORD.search(raw))
+    if key in _DATE_KEYS:
+        return any(char.isdigit() for char in raw) or says_no_expiry(raw)
+    return bool(re.search(r"[^\W_]{2,}", raw))
 
 
 def normalise(key: str, raw: str) -> str | None:
