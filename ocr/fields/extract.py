@@ -254,8 +254,9 @@ def _rows_below(lines: list[Line], line: Line, label: Label, parts: list[tuple[L
     Tesseract's line order does not say what is printed below: it joins a card's
     "Có giá trị đến" column to the address beside it, and reads the back of a
     card right after its front. So a row below is the words just under the
-    previous row and right of where the label starts, whichever Tesseract
-    lines they came in.
+    previous row and right of where the label's line starts (or in the label's
+    own Tesseract block: a form's address runs over to the page margin),
+    whichever Tesseract lines they came in.
     """
     anchor = [span for piece, start, end in parts for span in piece.words_in(start, end)]
     anchor = anchor or line.words_in(label.start, label.end)
@@ -265,15 +266,17 @@ def _rows_below(lines: list[Line], line: Line, label: Label, parts: list[tuple[L
         bottom = max(span.bottom for span in anchor)
         height = sorted(span.bottom - span.top for span in anchor)[len(anchor) // 2]
         under = [(other, span) for other in lines if other.page == line.page for span in other.spans
-                 if span.left >= column - height
-                 and bottom < (span.top + span.bottom) / 2 <= bottom + _NEXT_ROW_WITHIN * height]
+                 if (span.left >= column - height or other.block == line.block)
+                 and bottom < (span.top + span.bottom) / 2 <= bottom + _NEXT_ROW_WITHIN * height
+                 and any(char.isalnum() for char in other.text[span.start : span.end])]  # not a ruling's "|"
         if not under:
             break
         # Only the nearest row: a small label and its value below can both lie within reach.
         nearest = min((span.top + span.bottom) / 2 for _, span in under)
-        row = [(other.text[span.start : span.end], span.confidence, (span.left, span.right, span.top, span.bottom))
-               for other, span in under if (span.top + span.bottom) / 2 <= nearest + height / 2]
-        row_line = _line(line.page, sorted(row, key=lambda word: word[2][0]))
+        row = [(other, span) for other, span in under if (span.top + span.bottom) / 2 <= nearest + height / 2]
+        row_line = _line(line.page, sorted(
+            ((other.text[span.start : span.end], span.confidence, (span.left, span.right, span.top, span.bottom))
+             for other, span in row), key=lambda word: word[2][0]))
         if not _add_unlabelled(below, row_line, find_labels(row_line, labels)):
             break
         anchor = list(row_line.spans)

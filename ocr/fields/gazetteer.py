@@ -70,13 +70,14 @@ def _starts_unit(words: list[str], index: int) -> bool:
     return words[index] in UNITS and (index == 0 or f"{words[index - 1]} {words[index]}" not in UNITS)
 
 
-def address(text: str) -> str:
+def address(text: str, *, commas: bool = True) -> str:
     """An address with a comma before each unit ("đường Yết Kiêu phường Xuân Đỉnh" lost one to OCR),
-    and its province spelt as the province list spells it."""
+    and its province spelt as the province list spells it. A place that is not an address ("Trạm y
+    tế xã X") takes `commas=False`."""
     words = text.split()
     joined: list[str] = []
     for index, word in enumerate(words):
-        if joined and _starts_unit(words, index) and not joined[-1].endswith(","):
+        if commas and joined and _starts_unit(words, index) and not joined[-1].endswith(","):
             joined[-1] += ","
         joined.append(word)
     parts = (part.strip() for part in " ".join(joined).split(","))

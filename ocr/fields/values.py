@@ -125,7 +125,7 @@ NORMALISERS: dict[str, Callable[[str], str | None]] = {
     "area_m2": area,
     "place_of_origin": address,
     "place_of_residence": address,
-    "place_of_birth": address,
+    "place_of_birth": lambda raw: gazetteer.address(clean_text(raw), commas=False),  # "Trạm y tế xã X"
     "head_office_address": address,
     "land_address": address,
 }
@@ -148,7 +148,7 @@ def looks_like(key: str, raw: str) -> bool:
         return len(re.findall(r"[^\W\d_]+", raw.split(",")[0])) >= 2 and bool(_LETTER_WORD.search(raw))
     if key in _DATE_KEYS:
         return any(char.isdigit() for char in raw) or says_no_expiry(raw)
-    return bool(re.search(r"[^\W_]{2,}", raw))
+    return any(char.isalnum() for char in raw)
 
 
 def normalise(key: str, raw: str) -> str | None:
