@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from ocr import cards as cards_on_page
-from ocr import preprocess, qr, tesseract
+from ocr import digit_boxes, preprocess, qr, tesseract
 from ocr.fields import mrz
 from ocr.tesseract import Recognition
 
@@ -33,6 +33,7 @@ class PageOptions:
     orientation_check_below: float = 0.75
     min_orientation_confidence: float = 2.0
     reread_cards: bool = True  # read photocopied ID cards again, enlarged (ocr.cards)
+    reread_digit_boxes: bool = True  # numbers printed one digit per box (ocr.digit_boxes)
     jpeg_quality: int = 80
     timeout_seconds: float = 300.0
 
@@ -123,6 +124,9 @@ def recognise_page(pixels: np.ndarray, dpi: int, options: PageOptions, *, read_q
     if options.reread_cards and (cards := cards_on_page.find_cards(reading.ocr_image, dpi)):
         recognition = cards_on_page.with_cards_reread(recognition, reading.ocr_image, cards, dpi=dpi,
                                                       lang=options.lang, timeout=options.timeout_seconds)
+    if options.reread_digit_boxes:
+        recognition = digit_boxes.with_digit_rows_reread(recognition, reading.ocr_image, dpi=dpi,
+                                                         timeout=options.timeout_seconds)
     ok, jpeg = cv2.imencode(".jpg", reading.straight, [cv2.IMWRITE_JPEG_QUALITY, options.jpeg_quality])
     if not ok:
         raise ValueError("could not encode the page image")

@@ -109,6 +109,23 @@ def read_machine_zone(image: np.ndarray, *, dpi: int, timeout: float) -> str:
     return "\n".join(line.replace(" ", "") for line in text.splitlines() if line.strip())
 
 
+def read_digits(image: np.ndarray, *, dpi: int, timeout: float) -> tuple[str, float]:
+    """One line of digits only, and its mean confidence: a number whose boxes were whited out."""
+    with tempfile.TemporaryDirectory(prefix="sohoa-digits-") as tmp:
+        source = _write_image(image, Path(tmp))
+        try:
+            data = pytesseract.image_to_data(
+                str(source), lang="eng", timeout=timeout, output_type=Output.DICT,
+                config=f"--dpi {dpi} --psm 7 -c tessedit_char_whitelist=0123456789",
+            )
+        except (TesseractError, RuntimeError) as error:
+            raise EngineError(f"tesseract failed on boxed digits: {error}") from error
+    read = [(text.strip(), float(conf)) for text, conf in zip(data["text"], data["conf"]) if text.strip()]
+    if not read:
+        return "", 0.0
+    return "".join(text for text, _ in read), sum(max(0.0, conf) for _, conf in read) / len(read) / 100.0
+
+
 def detect_orientation(image: np.ndarray, *, dpi: int, timeout: float) -> Orientation | None:
     """Tesseract's orientation guess, or None when the page has too little text to tell."""
     with tempfile.TemporaryDirectory(prefix="sohoa-osd-") as tmp:
