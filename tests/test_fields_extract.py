@@ -71,3 +71,68 @@ def test_values_are_normalised_as_the_record_contract_says():
 def test_unreadable_values_raise_rather_than_guess(key, raw):
     with pytest.raises(ValueIssue):
         normalise(key, raw)
+
+
+def _boxed_lines(rows: list[tuple[int, list[tuple[str, int, int]]]]):
+    """OCR lines with word boxes: each row is (block, [(text, left, top)]), words 28 px high."""
+    from ocr.fields.extract import lines_from_words
+    from ocr.tesseract import Word
+
+    words = [Word(text, 0.95, left, top, 14 * len(text), 28, block, 1, number)
+             for number, (block, row) in enumerate(rows) for text, left, top in row]
+    return lines_from_words(tuple(words), 1)
+
+
+def test_an_address_runs_on_under_its_label_even_where_ocr_joined_it_to_the_next_column():
+    # A chip card front: the address's last line sits beside "Có giá trị đến" on the left, and
+    # Tesseract reads both as one line of another block.
+    lines = _boxed_lines([
+        (1, [("Nơi", 1050, 750), ("thường", 1100, 750), ("trú:", 1200, 750)]),
+        (1, [("Số", 1050, 785), ("390,", 1090, 785), ("đường", 1160, 785), ("Lê", 1260, 785), ("Lợi,", 1300, 785)]),
+        (2, [("Có", 780, 822), ("giá", 810, 822), ("trị", 850, 822), ("đến:", 880, 822), ("Không", 920, 822),
+             ("thời", 940, 822), ("hạn", 1000, 822), ("quận", 1050, 822), ("Dĩ", 1120, 822),
+             ("An,", 1210, 822), ("Tỉnh", 1260, 822), ("Bình", 1330, 822), ("Dương", 1400, 822)]),
+        (3, [("NGÓN", 780, 1400), ("TRỎ", 880, 1400), ("TRÁI", 960, 1400)]),
+    ])
+    values = find_values(lines, FIELDS_BY_TYPE["cccd"], labels_for("cccd"))
+    assert values["place_of_residence"].text == "Số 390, đường Lê Lợi, quận Dĩ An, Tỉnh Bình Dương"
+
+
+def test_a_name_under_its_label_wins_over_a_speck_read_beside_the_label():
+    lines = _boxed_lines([
+        (1, [("Họ", 1050, 700), ("và", 1090, 700), ("tên:", 1130, 700), ("Sộ", 1400, 700)]),
+        (1, [("LÝ", 1100, 735), ("QUANG", 1150, 735), ("THẮNG", 1260, 735)]),
+        (1, [("Ngày", 1050, 770), ("sinh:", 1120, 770), ("07/09/1947", 1200, 770)]),
+    ])
+    values = find_values(lines, FIELDS_BY_TYPE["cccd"], labels_for("cccd"))
+    assert values["full_name"].text == "LÝ QUANG THẮNG"
+
+
+def test_a_garbled_english_half_of_a_label_is_not_part_of_the_value():
+    values = _values("Giới tính / Sex: Nam Quốc tịch / Nauonawy: Việt Nam\nCó giá tị đến: 23/08/2030", "cccd")
+    assert values["nationality"] == "Việt Nam"
+    assert values["date_of_expiry"] == "23/08/2030"  # one misread letter more in a four-word label
+
+
+def test_a_misread_last_label_word_does_not_turn_a_name_into_another_label():
+    values = _values("Họ tên CHỬ THÀNH NAM\nSinh ngày 17-10-1996", "cmnd")
+    assert values["full_name"] == "CHỬ THÀNH NAM"  # not "họ tên cha" (the father's label)
+
+
+@pytest.mark.parametrize(
+    ("key", "read", "written"),
+    [
+        ("full_name", "NGUYÊN VĂN ĐỨC", "Nguyễn Văn Đức"),  # one surname folds to "nguyen"
+        ("full_name", "ĐĂNG KHẮC VỸ", "Đặng Khắc Vỹ"),
+        ("full_name", "CHU VĂN AN", "Chu Văn An"),  # Chu and Chử both exist: left as read
+        ("full_name", "NGUYÊN", "Nguyễn"),
+        ("place_of_residence", "Số 1, đường Yết Kiêu phường Xuân Đỉnh, thị xã Gia Lâm, Tính Bắc Ninh",
+         "Số 1, đường Yết Kiêu, phường Xuân Đỉnh, thị xã Gia Lâm, Tỉnh Bắc Ninh"),
+        ("head_office_address", "Số 86, xã Xuân Đỉnh, Thành phố Đà Năng, Việt Nam",
+         "Số 86, xã Xuân Đỉnh, Thành phố Đà Nẵng, Việt Nam"),
+        ("place_of_origin", "Xã Hòa Khánh, thị xã Châu Thành, Tỉnh: Yên Bái", "Xã Hòa Khánh, thị xã Châu Thành, Tỉnh Yên Bái"),
+        ("place_of_birth", "Trạm y tế phường Phú Thượng, Tính Bắc Giang", "Trạm y tế phường Phú Thượng, Tỉnh Bắc Giang"),
+    ],
+)
+def test_surnames_and_provinces_are_spelt_as_their_lists_spell_them(key, read, written):
+    assert normalise(key, read) == written

@@ -146,3 +146,29 @@ def test_a_table_read_column_by_column_still_pairs_labels_with_their_row():
     assert (fields["husband_name"]["value"], fields["wife_name"]["value"]) == ("Đặng Trọng Lộc", "Lê Mỹ Hiền")
     assert (fields["husband_id_number"]["value"], fields["wife_id_number"]["value"]) == (
         "015080786806", "027189653304")
+
+
+def _read_zone(machine_zone: str) -> dict:
+    front = PageText(1, FRONT.format(dob="15/05/2003", sex="Nam"), "ocr", 0.9, 0, 0.0, machine_zone=machine_zone)
+    return read_fields("cccd", [front])
+
+
+def test_of_several_readings_of_the_mrz_the_one_whose_check_digits_hold_is_taken():
+    misread = MRZ.replace("0305152M", "0305162M")  # birth date check digit no longer holds
+    fields = _read_zone(misread + "\n\n" + MRZ)
+    assert fields["mrz"]["valid"] and fields["mrz"]["value"] == MRZ
+
+
+def test_an_mrz_printed_with_a_wrong_check_digit_stays_invalid_whatever_the_readings():
+    wrong = MRZ.replace("<<<<<<<<<<<2\n", "<<<<<<<<<<<7\n")  # composite check digit
+    fields = _read_zone(wrong + "\n\n" + wrong.replace("<<<<<<<<<<<7", "<<<<<<<<<<<<7"))
+    assert not fields["mrz"]["valid"]
+    assert any("composite check digit" in issue for issue in fields["mrz"]["issues"])
+
+
+def test_miscounted_fillers_are_put_back_to_the_layout_length():
+    lines = MRZ.splitlines()
+    short_name = lines[2][:-4]  # line 3 read 4 fillers short
+    long_tail = lines[1][:18] + "<" * 13 + lines[1][-1]  # line 2's empty optional data read 2 long
+    fields = _read_zone("\n".join((lines[0], long_tail, short_name)))
+    assert fields["mrz"]["valid"] and fields["mrz"]["value"] == MRZ

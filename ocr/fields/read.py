@@ -63,7 +63,7 @@ def read_fields(doc_type: str, pages: Sequence[PageLike]) -> dict[str, dict]:
     raw = find_values(lines, wanted, labels_for(doc_type))
     if doc_type == "marriage_certificate":
         raw = _split_spouses(raw)
-    raw.update(_unlabelled(lines, kept, raw))
+    raw.update(_unlabelled(lines, kept, raw, doc_type))
     fields: dict[str, Field] = {}
     for key, value in raw.items():
         try:
@@ -113,10 +113,21 @@ _SERIAL = re.compile(r"\b([A-Z]{2}) ?(\d{8})\b")
 _PLACE_AND_DATE = re.compile(r",\s*ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}")
 
 
-def _unlabelled(lines: list[Line], wanted: tuple[str, ...], found: dict[str, RawValue]) -> dict[str, RawValue]:
-    """Fields papers print without a label: the land certificate's serial, a letter's date of issue."""
+_CARDS = ("cccd", "cmnd")
+# A short word or none, then 9 or 12 digits and nothing else: how a card prints its number.
+_CARD_NUMBER = re.compile(r"^\W*(?:[^\W\d]{1,3}\W*){0,2}(\d{9}|\d{12})\W*$")
+
+
+def _unlabelled(lines: list[Line], wanted: tuple[str, ...], found: dict[str, RawValue], doc_type: str
+                ) -> dict[str, RawValue]:
+    """Fields papers print without a label: the land certificate's serial, a letter's date of issue,
+    and a card's number on a line of its own when OCR garbled the short "Số" before it ("sẽ 275867985")."""
     extra: dict[str, RawValue] = {}
     for line in lines:
+        if "id_number" in wanted and "id_number" not in found | extra and doc_type in _CARDS:
+            if match := _CARD_NUMBER.match(line.text):
+                extra["id_number"] = RawValue(match.group(1), line.confidence(*match.span(1)), line.page, line,
+                                              *match.span(1))
         if "certificate_serial" in wanted and "certificate_serial" not in found | extra:
             if match := _SERIAL.search(line.text):
                 extra["certificate_serial"] = RawValue(match.group(1) + match.group(2), line.confidence(*match.span()),
