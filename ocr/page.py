@@ -21,6 +21,8 @@ from ocr.tesseract import Recognition
 
 
 _ORIENTATION_TOLERANCE = 0.1
+# Boxed digits read as "0|8|2|3...": only then is the page searched for digit boxes.
+_BOX_SIDES = 4
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ def recognise_page(pixels: np.ndarray, dpi: int, options: PageOptions, *, read_q
     if options.reread_cards and (cards := cards_on_page.find_cards(reading.ocr_image, dpi)):
         recognition = cards_on_page.with_cards_reread(recognition, reading.ocr_image, cards, dpi=dpi,
                                                       lang=options.lang, timeout=options.timeout_seconds)
-    if options.reread_digit_boxes:
+    if options.reread_digit_boxes and sum(word.text.count("|") for word in recognition.words) >= _BOX_SIDES:
         recognition = digit_boxes.with_digit_rows_reread(recognition, reading.ocr_image, dpi=dpi,
                                                          timeout=options.timeout_seconds)
     ok, jpeg = cv2.imencode(".jpg", reading.straight, [cv2.IMWRITE_JPEG_QUALITY, options.jpeg_quality])
