@@ -15,64 +15,41 @@ mean the page is sideways.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import cv2
 import numpy as np
 
 from ocr import tesseract
+from ocr.regions import Region, mm_to_px, with_region_reread
 from ocr.tesseract import Recognition, Word
 
 CARD_MM = (85.60, 53.98)
 _SIZE_TOLERANCE = 0.08  # of each side: scanner resolutions are not exact, nor are edges
 _READ_DPI = 600
-_MM_PER_INCH = 25.4
 
 
-@dataclass(frozen=True)
-class CardBox:
-    left: int
-    top: int
-    width: int
-    height: int
-
-    @property
-    def portrait(self) -> bool:
-        return self.height > self.width
-
-    def contains(self, word: Word) -> bool:
-        x, y = word.left + word.width / 2, word.top + word.height / 2
-        return self.left <= x < self.left + self.width and self.top <= y < self.top + self.height
-
-    def encloses(self, other: CardBox, slack: int) -> bool:
-        return (other.left >= self.left - slack and other.top >= self.top - slack
-                and other.left + other.width <= self.left + self.width + slack
-                and other.top + other.height <= self.top + self.height + slack)
-
-
-def find_cards(gray: np.ndarray, dpi: int) -> list[CardBox]:
+def find_cards(gray: np.ndarray, dpi: int) -> list[Region]:
     """Outlines of card size on a grayscale page, top to bottom, one per card."""
-    long_side, short_side = (mm / _MM_PER_INCH * dpi for mm in CARD_MM)
+    long_side, short_side = (mm_to_px(mm, dpi) for mm in CARD_MM)
     edges = cv2.Canny(cv2.GaussianBlur(gray, (5, 5), 0), 30, 90)
     edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))  # close gaps that noise breaks in the outline
     contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     found = []
     for contour in contours:
-        box = CardBox(*cv2.boundingRect(contour))
+        box = Region(*cv2.boundingRect(contour))
         for width, height in ((long_side, short_side), (short_side, long_side)):
             if (abs(box.width - width) <= _SIZE_TOLERANCE * width
                     and abs(box.height - height) <= _SIZE_TOLERANCE * height):
                 found.append(box)
     # An outline's inner and outer edges both qualify: keep the outer one.
-    slack = round(2.0 / _MM_PER_INCH * dpi)
-    cards: list[CardBox] = []
+    slack = round(mm_to_px(2.0, dpi))
+    cards: list[Region] = []
     for box in sorted(found, key=lambda b: -b.width * b.height):
         if not any(card.encloses(box, slack) for card in cards):
             cards.append(box)
     return sorted(cards, key=lambda card: (card.top, card.left))
 
 
-def read_card(gray: np.ndarray, card: CardBox, *, dpi: int, lang: str, timeout: float,
+def read_card(gray: np.ndarray, card: Region, *, dpi: int, lang: str, timeout: float,
               first_block: int) -> tuple[Word, ...]:
     """The card's words, read enlarged, in page coordinates; blocks numbered from `first_block`."""
     scale = max(1.0, _READ_DPI / dpi)
@@ -89,29 +66,15 @@ def read_card(gray: np.ndarray, card: CardBox, *, dpi: int, lang: str, timeout: 
     )
 
 
-def with_cards_reread(recognition: Recognition, gray: np.ndarray, cards: list[CardBox], *, dpi: int,
+def with_cards_reread(recognition: Recognition, gray: np.ndarray, cards: list[Region], *, dpi: int,
                       lang: str, timeout: float) -> Recognition:
     """The page's reading with each card's words replaced by the card read on its own.
 
-    Each card's words go where the page's reading order first reached the card,
-    so what follows a card (a certification stamp) still follows it. The
-    searchable PDF keeps the page's own text layer.
+    The searchable PDF keeps the page's own text layer.
     """
-    words = list(recognition.words)
     for card in cards:
-        first_block = max((word.block for word in words), default=0) + 1
+        first_block = max((word.block for word in recognition.words), default=0) + 1
         card_words = read_card(gray, card, dpi=dpi, lang=lang, timeout=timeout, first_block=first_block)
-        if not card_words:
-            continue
-        inside = [index for index, word in enumerate(words) if card.contains(word)]
-        at = inside[0] if inside else _first_below(words, card.top)
-        kept = [word for word in words if not card.contains(word)]
-        at -= sum(1 for index in inside if index < at)
-        words = kept[:at] + list(card_words) + kept[at:]
-    merged = tuple(words)
-    return Recognition(words=merged, text=tesseract.words_to_text(merged),
-                       confidence=tesseract.mean_confidence(merged), text_layer_pdf=recognition.text_layer_pdf)
-
-
-def _first_below(words: list[Word], top: int) -> int:
-    return next((index for index, word in enumerate(words) if word.top >= top), len(words))
+        if card_words:
+            recognition = with_region_reread(recognition, card, card_words)
+    return recognition

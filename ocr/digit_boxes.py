@@ -15,9 +15,9 @@ import cv2
 import numpy as np
 
 from ocr import tesseract
+from ocr.regions import Region, mm_to_px, with_region_reread
 from ocr.tesseract import Recognition, Word
 
-_MM_PER_INCH = 25.4
 _CELL_MM = (4.0, 9.0)  # the side of a box a hand can write one digit in
 _MIN_CELLS = 8  # shorter rows are tick boxes or table cells, not a number
 _INK = 128
@@ -31,30 +31,16 @@ class DigitRow:
     cells: tuple[Box, ...]
 
     @property
-    def left(self) -> int:
-        return self.cells[0][0]
-
-    @property
-    def top(self) -> int:
-        return min(cell[1] for cell in self.cells)
-
-    @property
-    def width(self) -> int:
-        return self.cells[-1][0] + self.cells[-1][2] - self.left
-
-    @property
-    def height(self) -> int:
-        return max(cell[1] + cell[3] for cell in self.cells) - self.top
-
-    def contains(self, word: Word) -> bool:
-        x, y = word.left + word.width / 2, word.top + word.height / 2
-        return self.left <= x < self.left + self.width and self.top <= y < self.top + self.height
+    def region(self) -> Region:
+        left, top = self.cells[0][0], min(cell[1] for cell in self.cells)
+        right, bottom = self.cells[-1][0] + self.cells[-1][2], max(cell[1] + cell[3] for cell in self.cells)
+        return Region(left, top, right - left, bottom - top)
 
 
 def _rulings(gray: np.ndarray, dpi: int) -> np.ndarray:
     """Long straight strokes only: vertical ones the height of a box, horizontal ones of two boxes."""
     ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
-    cell = round(_CELL_MM[0] / _MM_PER_INCH * dpi)
+    cell = round(mm_to_px(_CELL_MM[0], dpi))
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, cell)))
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * cell, 1)))
     return cv2.dilate(vertical | horizontal, np.ones((3, 3), np.uint8))
@@ -62,7 +48,7 @@ def _rulings(gray: np.ndarray, dpi: int) -> np.ndarray:
 
 def find_digit_rows(gray: np.ndarray, dpi: int) -> list[DigitRow]:
     """Rows of at least eight adjacent square boxes, left to right."""
-    low, high = (mm / _MM_PER_INCH * dpi for mm in _CELL_MM)
+    low, high = (mm_to_px(mm, dpi) for mm in _CELL_MM)
     rulings = _rulings(gray, dpi)
     contours, _ = cv2.findContours(255 - rulings, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     cells = [cv2.boundingRect(c) for c in contours]
@@ -114,21 +100,16 @@ def _digits_strip(gray: np.ndarray, row: DigitRow) -> np.ndarray:
 
 
 def with_digit_rows_reread(recognition: Recognition, gray: np.ndarray, *, dpi: int, timeout: float) -> Recognition:
-    """The page's reading with each row of boxed digits replaced by one word of its digits."""
-    rows = find_digit_rows(gray, dpi)
-    if not rows:
-        return recognition
-    words = list(recognition.words)
-    for row in rows:
-        digits, confidence = tesseract.read_digits(_digits_strip(gray, row), dpi=dpi, timeout=timeout)
-        inside = [index for index, word in enumerate(words) if row.contains(word)]
-        if not digits or not inside:
+    """The page's reading with each row of boxed digits it read replaced by one word of its digits."""
+    for row in find_digit_rows(gray, dpi):
+        region = row.region
+        inside = [word for word in recognition.words if region.contains(word)]
+        if not inside:
             continue
-        first = words[inside[0]]
-        number = Word(text=digits, confidence=confidence, left=row.left, top=row.top, width=row.width, height=row.height,
-                      block=first.block, paragraph=first.paragraph, line=first.line)
-        words = [number if index == inside[0] else word for index, word in enumerate(words) if
-                 index == inside[0] or index not in inside]
-    merged = tuple(words)
-    return Recognition(words=merged, text=tesseract.words_to_text(merged),
-                       confidence=tesseract.mean_confidence(merged), text_layer_pdf=recognition.text_layer_pdf)
+        digits, confidence = tesseract.read_digits(_digits_strip(gray, row), dpi=dpi, timeout=timeout)
+        if digits:
+            number = Word(text=digits, confidence=confidence, left=region.left, top=region.top, width=region.width,
+                          height=region.height, block=inside[0].block, paragraph=inside[0].paragraph,
+                          line=inside[0].line)
+            recognition = with_region_reread(recognition, region, (number,))
+    return recognition

@@ -17,6 +17,7 @@ import numpy as np
 from ocr import cards as cards_on_page
 from ocr import digit_boxes, preprocess, qr, tesseract
 from ocr.fields import mrz
+from ocr.regions import Region
 from ocr.tesseract import Recognition
 
 
@@ -88,14 +89,15 @@ def _needs_orientation_check(recognition: Recognition, options: PageOptions) -> 
     return recognition.confidence < options.orientation_check_below or _looks_sideways(recognition)
 
 
-def _orient(pixels: np.ndarray, dpi: int, options: PageOptions, upright: _Reading) -> tuple[int, _Reading]:
+def _orient(pixels: np.ndarray, dpi: int, options: PageOptions, upright: _Reading,
+            cards: list[Region]) -> tuple[int, _Reading]:
     """The quarter turn that reads best, and its reading.
 
-    Photocopied cards say which way the page lies (portrait cards: sideways),
-    leaving a choice between two turns that reading settles; Tesseract's OSD
-    confused upside-down with upright on such sparse pages. Other pages follow OSD.
+    Photocopied cards (`cards`, found on the unturned page) say which way the
+    page lies (portrait cards: sideways), leaving a choice between two turns
+    that reading settles; Tesseract's OSD confused upside-down with upright on
+    such sparse pages. Other pages follow OSD.
     """
-    cards = cards_on_page.find_cards(upright.ocr_image, dpi) if options.reread_cards else []
     if cards:
         sideways = sum(card.portrait for card in cards) > len(cards) / 2
         readings = [(turn, _attempt(pixels, turn, dpi, options)) for turn in ((90, 270) if sideways else (180,))]
@@ -120,10 +122,13 @@ def _orient(pixels: np.ndarray, dpi: int, options: PageOptions, upright: _Readin
 def recognise_page(pixels: np.ndarray, dpi: int, options: PageOptions, *, read_qr: bool = False) -> RecognisedPage:
     """`read_qr`: look for the QR code papers carry at the top left of their first page."""
     rotation, reading = 0, _attempt(pixels, 0, dpi, options)
+    cards = cards_on_page.find_cards(reading.ocr_image, dpi) if options.reread_cards else []
     if options.detect_orientation and _needs_orientation_check(reading.recognition, options):
-        rotation, reading = _orient(pixels, dpi, options, reading)
+        rotation, reading = _orient(pixels, dpi, options, reading, cards)
+        if rotation and cards:
+            cards = cards_on_page.find_cards(reading.ocr_image, dpi)
     recognition = reading.recognition
-    if options.reread_cards and (cards := cards_on_page.find_cards(reading.ocr_image, dpi)):
+    if cards:
         recognition = cards_on_page.with_cards_reread(recognition, reading.ocr_image, cards, dpi=dpi,
                                                       lang=options.lang, timeout=options.timeout_seconds)
     if options.reread_digit_boxes and sum(word.text.count("|") for word in recognition.words) >= _BOX_SIDES:

@@ -8,6 +8,7 @@ text-only PDF page) for the searchable copy, so a page is recognised once.
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 import unicodedata
@@ -41,10 +42,20 @@ class Word:
 
 @dataclass(frozen=True)
 class Recognition:
+    """Words with boxes, and the page's invisible text layer; text and confidence follow from the words,
+    so a reading whose words are replaced in part (ocr.regions) stays consistent."""
+
     words: tuple[Word, ...]
-    text: str
-    confidence: float  # character-weighted mean word confidence, 0..1
     text_layer_pdf: bytes  # one page, invisible text, same size as the image at `dpi`
+
+    @functools.cached_property
+    def text(self) -> str:
+        return words_to_text(self.words)
+
+    @functools.cached_property
+    def confidence(self) -> float:
+        """Character-weighted mean word confidence, 0..1."""
+        return mean_confidence(self.words)
 
 
 @dataclass(frozen=True)
@@ -77,11 +88,8 @@ def recognise(image: np.ndarray, *, dpi: int, lang: str, timeout: float, text_la
             )
         except (TesseractError, RuntimeError) as error:  # RuntimeError: pytesseract's timeout
             raise EngineError(f"tesseract failed: {error}") from error
-        words = parse_tsv(base.with_suffix(".tsv").read_text(encoding="utf-8"))
         return Recognition(
-            words=words,
-            text=words_to_text(words),
-            confidence=mean_confidence(words),
+            words=parse_tsv(base.with_suffix(".tsv").read_text(encoding="utf-8")),
             text_layer_pdf=base.with_suffix(".pdf").read_bytes() if text_layer else b"",
         )
 

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from ocr import cards, digit_boxes
+from ocr.preprocess import to_gray
 from ocr.document import PageText
 from ocr.fields.read import read_fields
 from ocr.page import PageOptions, recognise_page
@@ -35,18 +36,18 @@ def _fields(doc_type: str, image: np.ndarray, dpi: int) -> dict:
 @pytest.mark.parametrize("dpi", [200, 300])
 def test_both_faces_of_a_card_photocopy_are_found_and_nothing_else(dpi):
     image = _specimen("cccd", 1, dpi).image
-    found = cards.find_cards(image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dpi)
+    found = cards.find_cards(to_gray(image), dpi)
     long_side = cards.CARD_MM[0] / 25.4 * dpi
     assert len(found) == 2
     assert all(not card.portrait and abs(card.width - long_side) < 0.05 * long_side for card in found)
     assert found[0].top < found[1].top  # front above back, in reading order
     letter = _specimen("birth_certificate", 1, dpi).image
-    assert cards.find_cards(letter if letter.ndim == 2 else cv2.cvtColor(letter, cv2.COLOR_BGR2GRAY), dpi) == []
+    assert cards.find_cards(to_gray(letter), dpi) == []
 
 
 def test_cards_on_a_sideways_page_lie_portrait():
     image = cv2.rotate(_specimen("cmnd", 2).image, cv2.ROTATE_90_CLOCKWISE)
-    found = cards.find_cards(image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), 300)
+    found = cards.find_cards(to_gray(image), 300)
     assert len(found) == 2 and all(card.portrait for card in found)
 
 
@@ -64,7 +65,7 @@ def _boxed_form(seed_from: int = 0):
     """An application form whose number is printed in boxes (the generator boxes about half)."""
     for seed in range(seed_from, seed_from + 40):
         specimen = _specimen("application_form", seed)
-        gray = specimen.image if specimen.image.ndim == 2 else cv2.cvtColor(specimen.image, cv2.COLOR_BGR2GRAY)
+        gray = to_gray(specimen.image)
         if digit_boxes.find_digit_rows(gray, 300):
             return specimen, gray
     raise AssertionError("no boxed application form in 40 seeds")
@@ -75,8 +76,7 @@ def test_a_row_of_twelve_digit_boxes_is_found_on_a_form_and_not_on_a_letter():
     rows = digit_boxes.find_digit_rows(gray, 300)
     assert [len(row.cells) for row in rows] == [12]
     letter = _specimen("residence_confirmation", 1).image
-    assert digit_boxes.find_digit_rows(letter if letter.ndim == 2 else cv2.cvtColor(letter, cv2.COLOR_BGR2GRAY),
-                                       300) == []
+    assert digit_boxes.find_digit_rows(to_gray(letter), 300) == []
 
 
 @pytest.mark.tesseract
