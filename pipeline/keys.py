@@ -11,8 +11,11 @@ def original(sha256: str) -> str:
     return f"originals/{sha256[:2]}/{sha256}"
 
 
+RECORDS_PREFIX = "records/"  # every record, and nothing else, lives under it (reindex lists it)
+
+
 def record(sha256: str) -> str:
-    return f"records/{sha256[:2]}/{sha256}.json"
+    return f"{RECORDS_PREFIX}{sha256[:2]}/{sha256}.json"
 
 
 def searchable_pdf(sha256: str) -> str:
@@ -30,5 +33,3 @@ def quarantined(sha256: str) -> str:
 def quarantine_note(sha256: str) -> str:
     return f"quarantine/{sha256[:2]}/{sha256}.json"
 
-
-RECORDS_PREFIX = "records/"

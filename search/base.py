@@ -9,9 +9,11 @@ free to keep only what search needs.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from search.folding import nfc
 
 # Markers around matched words in `SearchHit.snippet`: guillemets rather than
 # brackets, because brackets occur in administrative text and in OCR noise
@@ -44,6 +46,77 @@ class SearchUnavailableError(SearchIndexError):
 class InvalidRecordError(SearchIndexError):
     """The record lacks what indexing needs (an id, a parseable `ingested_at`);
     retrying the same record cannot help."""
+
+
+@dataclass(frozen=True)
+class IndexedRecord:
+    """A record reduced to what every backend indexes.
+
+    One reading of the record for all engines, so a filter (an officer's
+    agency, a procedure code) means the same on each. `identifiers` gathers
+    the file name, codes and extracted field values, so a name OCR garbled in
+    the page text is still found through `fields`.
+    """
+
+    id: str
+    doc_type: str
+    owner_id: str | None
+    dossier_code: str | None
+    procedure_code: str | None
+    agency: str | None
+    filename: str
+    ingested_at: str  # as the record writes it
+    instant: datetime.datetime  # ingested_at parsed, with its own offset
+    pages: int
+    text: str
+    identifiers: str
+
+    @property
+    def ingested_date(self) -> str:
+        """The date where the record was ingested (its own offset), which the date filters use: a
+        range on the instant could only apply one time zone to all."""
+        return self.instant.date().isoformat()
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> IndexedRecord:
+        """Raises InvalidRecordError for a record without an id or a zoned ISO 8601 `ingested_at`."""
+        record_id = record.get("id")
+        if not isinstance(record_id, str) or not record_id:
+            raise InvalidRecordError(f"record has no id: {str(record)[:200]}")
+        ingested_at = _text(record.get("ingested_at")) or ""
+        try:
+            instant = datetime.datetime.fromisoformat(ingested_at)
+        except ValueError as error:
+            raise InvalidRecordError(f"record {record_id}: ingested_at {ingested_at!r} is not ISO 8601") from error
+        if instant.tzinfo is None:
+            raise InvalidRecordError(f"record {record_id}: ingested_at {ingested_at!r} has no time zone")
+        fields = record.get("fields") or {}
+        pages = record.get("pages") or []
+        doc_type = _text(record.get("doc_type")) or "other"
+        owner_id = _text(record.get("owner_id"))
+        dossier_code = _text(record.get("dossier_code"))
+        procedure_code = _text(record.get("procedure_code"))
+        filename = _text((record.get("source") or {}).get("filename")) or ""
+        field_values = [_text(field.get("value")) for field in fields.values() if isinstance(field, dict)]
+        searchable = [filename, owner_id, dossier_code, procedure_code, doc_type, *field_values]
+        return cls(
+            id=nfc(record_id),
+            doc_type=doc_type,
+            owner_id=owner_id,
+            dossier_code=dossier_code,
+            procedure_code=procedure_code,
+            agency=_text(record.get("agency")),
+            filename=filename,
+            ingested_at=ingested_at,
+            instant=instant,
+            pages=len(pages),
+            text="\n\n".join(nfc(page.get("text") or "") for page in pages),
+            identifiers="\n".join(dict.fromkeys(value for value in searchable if value)),
+        )
+
+
+def _text(value: Any) -> str | None:
+    return nfc(value) if isinstance(value, str) else None
 
 
 @dataclass(frozen=True)

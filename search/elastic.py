@@ -55,7 +55,7 @@ from elasticsearch.helpers import streaming_bulk
 from search.base import (
     HIGHLIGHT_CLOSE,
     HIGHLIGHT_OPEN,
-    InvalidRecordError,
+    IndexedRecord,
     SearchHit,
     SearchIndexError,
     SearchResults,
@@ -153,53 +153,23 @@ def index_template() -> dict[str, Any]:
 
 
 def document(record: Mapping[str, Any]) -> dict[str, Any]:
-    """What the index keeps of a record (shape of `specs/record.md`).
-
-    `identifiers` gathers the file name, codes and extracted field values, as
-    the embedded index does, so a name OCR garbled in the page text is still
-    found through `fields`. `ingested_date` is the date where the record was
-    ingested (its own offset), which the date filters and the year facet use:
-    a range on the `ingested_at` instant could only apply one time zone to all.
-    `agency` is the receiving unit the record was ingested for (or `fields.agency`), absent otherwise.
-    """
-    record_id = record.get("id")
-    if not isinstance(record_id, str) or not record_id:
-        raise InvalidRecordError(f"record has no id: {str(record)[:200]}")
-    ingested_at = _text(record.get("ingested_at")) or ""
-    try:
-        instant = datetime.datetime.fromisoformat(ingested_at)
-    except ValueError as error:
-        raise InvalidRecordError(f"record {record_id}: ingested_at {ingested_at!r} is not ISO 8601") from error
-    if instant.tzinfo is None:
-        raise InvalidRecordError(f"record {record_id}: ingested_at {ingested_at!r} has no time zone")
-    fields = record.get("fields") or {}
-    values = {key: _text(field.get("value")) for key, field in fields.items() if isinstance(field, dict)}
-    pages = record.get("pages") or []
-    doc_type = _text(record.get("doc_type")) or "other"
-    owner_id = _text(record.get("owner_id"))
-    dossier_code = _text(record.get("dossier_code"))
-    procedure_code = _text(record.get("procedure_code")) or values.get("procedure_code")
-    filename = _text((record.get("source") or {}).get("filename")) or ""
-    searchable = [filename, owner_id, dossier_code, procedure_code, doc_type, *values.values()]
+    """What the index keeps of a record: `IndexedRecord`, the same reading the embedded index makes."""
+    indexed = IndexedRecord.from_record(record)
     return {
-        "id": nfc(record_id),
-        "doc_type": doc_type,
-        "owner_id": owner_id,
-        "dossier_code": dossier_code,
-        "procedure_code": procedure_code,
-        "filename": filename,
-        "agency": _text(record.get("agency")) or values.get("agency"),
+        "id": indexed.id,
+        "doc_type": indexed.doc_type,
+        "owner_id": indexed.owner_id,
+        "dossier_code": indexed.dossier_code,
+        "procedure_code": indexed.procedure_code,
+        "filename": indexed.filename,
+        "agency": indexed.agency,
         # isoformat() is how the pipeline writes it, and a form Elasticsearch parses.
-        "ingested_at": instant.isoformat(),
-        "ingested_date": instant.date().isoformat(),
-        "pages": len(pages),
-        "text": "\n\n".join(nfc(page.get("text") or "") for page in pages),
-        "identifiers": "\n".join(dict.fromkeys(value for value in searchable if value)),
+        "ingested_at": indexed.instant.isoformat(),
+        "ingested_date": indexed.ingested_date,
+        "pages": indexed.pages,
+        "text": indexed.text,
+        "identifiers": indexed.identifiers,
     }
-
-
-def _text(value: Any) -> str | None:
-    return nfc(value) if isinstance(value, str) else None
 
 
 def _chunks(query: str) -> list[str]:

@@ -23,16 +23,15 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from os import PathLike
 from types import TracebackType
 from typing import Any, NamedTuple
 
-from search.base import IndexBusyError, InvalidRecordError, SearchHit, SearchIndexError, SearchResults
+from search.base import IndexBusyError, IndexedRecord, SearchHit, SearchIndexError, SearchResults
 from search.folding import fold, nfc, tokens
 from search.snippets import make_snippet, query_phrases
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_SECONDS = 30.0
 _RESOLVE_LIMIT = 10
 
@@ -51,7 +50,6 @@ CREATE TABLE IF NOT EXISTS documents (
     ingested_at TEXT NOT NULL,      -- as the record gives it, ISO 8601 with offset
     ingested_epoch REAL NOT NULL,   -- the same instant, comparable across offsets
     ingested_date TEXT NOT NULL,    -- date part of ingested_at, YYYY-MM-DD
-    document_date TEXT,             -- fields.date_of_issue, YYYY-MM-DD
     pages INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_owner ON documents (owner_id, ingested_epoch);
@@ -73,68 +71,6 @@ _FOLDED_COLUMNS = "{text_folded identifiers_folded}"
 # bm25 weights, in column order: as printed counts five times folded.
 _BM25 = "bm25(documents_fts, 5.0, 1.0, 5.0, 1.0)"
 _HIT_COLUMNS = "d.fts_rowid, d.id, d.doc_type, d.owner_id, d.dossier_code, d.filename, d.ingested_at, d.pages"
-
-
-@dataclass(frozen=True)
-class _Row:
-    """A record reduced to what the index keeps."""
-
-    id: str
-    doc_type: str
-    owner_id: str | None
-    dossier_code: str | None
-    procedure_code: str | None
-    agency: str | None
-    filename: str
-    ingested_at: str
-    ingested_epoch: float
-    ingested_date: str
-    document_date: str | None
-    pages: int
-    text: str
-    identifiers: str
-
-    @classmethod
-    def from_record(cls, record: dict[str, Any]) -> _Row:
-        record_id = record.get("id")
-        if not isinstance(record_id, str) or not record_id:
-            raise InvalidRecordError(f"record has no id: {str(record)[:200]}")
-        ingested_at = _text(record.get("ingested_at")) or ""
-        try:
-            instant = datetime.datetime.fromisoformat(ingested_at)
-        except ValueError as error:
-            raise InvalidRecordError(f"record {record_id}: ingested_at {ingested_at!r} is not ISO 8601") from error
-        if instant.tzinfo is None:
-            raise InvalidRecordError(f"record {record_id}: ingested_at {ingested_at!r} has no time zone")
-        fields = record.get("fields") or {}
-        pages = record.get("pages") or []
-        doc_type = _text(record.get("doc_type")) or "other"
-        owner_id = _text(record.get("owner_id"))
-        dossier_code = _text(record.get("dossier_code"))
-        procedure_code = _text(record.get("procedure_code"))
-        filename = _text((record.get("source") or {}).get("filename")) or ""
-        field_values = [_text(field.get("value")) for field in fields.values() if isinstance(field, dict)]
-        searchable = [filename, owner_id, dossier_code, procedure_code, doc_type, *field_values]
-        return cls(
-            id=nfc(record_id),
-            doc_type=doc_type,
-            owner_id=owner_id,
-            dossier_code=dossier_code,
-            procedure_code=procedure_code,
-            agency=_text(record.get("agency")),
-            filename=filename,
-            ingested_at=ingested_at,
-            ingested_epoch=instant.timestamp(),
-            ingested_date=instant.date().isoformat(),
-            document_date=_text((fields.get("date_of_issue") or {}).get("value")),
-            pages=len(pages),
-            text="\n\n".join(nfc(page.get("text") or "") for page in pages),
-            identifiers="\n".join(dict.fromkeys(value for value in searchable if value)),
-        )
-
-
-def _text(value: Any) -> str | None:
-    return nfc(value) if isinstance(value, str) else None
 
 
 def _fts_string(text: str) -> str:
@@ -324,17 +260,13 @@ class SqliteIndex:
             yield connection
 
     def upsert(self, record: dict[str, Any]) -> None:
-        row = _Row.from_record(record)
+        row = IndexedRecord.from_record(record)
         with self._writing() as connection:
             _replace(connection, row)
 
     def upsert_many(self, records: Iterable[dict[str, Any]]) -> int:
-        count = 0
         with self._writing() as connection:
-            for record in records:
-                _replace(connection, _Row.from_record(record))
-                count += 1
-        return count
+            return _replace_all(connection, records)
 
     def delete(self, record_id: str) -> None:
         with self._writing() as connection:
@@ -345,14 +277,10 @@ class SqliteIndex:
 
     def rebuild(self, records: Iterable[dict[str, Any]]) -> int:
         """One write transaction: readers (WAL) keep seeing the old index until it commits."""
-        count = 0
         with self._writing() as connection:
             connection.execute("DELETE FROM documents_fts")
             connection.execute("DELETE FROM documents")
-            for record in records:
-                _replace(connection, _Row.from_record(record))
-                count += 1
-        return count
+            return _replace_all(connection, records)
 
     def count(self) -> int:
         with self._reading() as connection:
@@ -450,11 +378,19 @@ class SqliteIndex:
         self.close()
 
 
-def _replace(connection: sqlite3.Connection, row: _Row) -> None:
+def _replace_all(connection: sqlite3.Connection, records: Iterable[dict[str, Any]]) -> int:
+    count = 0
+    for record in records:
+        _replace(connection, IndexedRecord.from_record(record))
+        count += 1
+    return count
+
+
+def _replace(connection: sqlite3.Connection, row: IndexedRecord) -> None:
     _remove(connection, row.id)
     cursor = connection.execute(
         "INSERT INTO documents (id, doc_type, owner_id, dossier_code, procedure_code, agency, filename, ingested_at,"
-        " ingested_epoch, ingested_date, document_date, pages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " ingested_epoch, ingested_date, pages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             row.id,
             row.doc_type,
@@ -464,9 +400,8 @@ def _replace(connection: sqlite3.Connection, row: _Row) -> None:
             row.agency,
             row.filename,
             row.ingested_at,
-            row.ingested_epoch,
+            row.instant.timestamp(),
             row.ingested_date,
-            row.document_date,
             row.pages,
         ),
     )

@@ -157,9 +157,11 @@ def test_document_dates_keep_the_local_date_of_ingestion() -> None:
     assert built["ingested_date"] == "2024-03-13"  # the 12th in UTC
 
 
-def test_document_takes_agency_and_procedure_code_from_fields() -> None:
-    built = document(make_record("r", fields={"agency": "UBND Quận 1", "procedure_code": "2.000986"}))
-    assert (built["agency"], built["procedure_code"]) == ("UBND Quận 1", "2.000986")
+def test_agency_and_procedure_code_come_from_the_record_as_in_the_embedded_index() -> None:
+    # An officer's agency scope must mean the same on every backend: the record's own agency, which
+    # service.access checks too, never a value read off the paper.
+    built = document(make_record("r", agency="H57", fields={"agency": "UBND Quận 1", "procedure_code": "2.000986"}))
+    assert (built["agency"], built["procedure_code"]) == ("H57", None)
     assert document(make_record("r"))["agency"] is None
 
 
