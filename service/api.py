@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
@@ -24,7 +23,7 @@ from service.context import CallerDep, CitizenDep, OfficerDep, ServicesDep, clie
 from service.operations import Download, FileName
 from service.searching import SearchRequest
 
-RECORD_REF = r"^[0-9a-fA-F]{4,64}$"
+RECORD_REF = rf"^{records.RECORD_REF}$"
 FULL_ID = r"^[0-9a-f]{64}$"
 FIELD_KEY = r"^[a-z0-9_]{1,40}$"
 CHUNK = 1024 * 1024
@@ -173,7 +172,7 @@ def record_out(record: dict[str, Any]) -> RecordOut:
 
 def content_disposition(filename: str) -> str:
     """An ASCII name for old clients, and the real (Vietnamese) name for the others (RFC 6266)."""
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", fold(unicodedata.normalize("NFC", filename))) or "download"
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", fold(filename)) or "download"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 

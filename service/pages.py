@@ -259,7 +259,7 @@ def record_page(
 
 def _ref(ref: str) -> str:
     """Page URLs take the same record ids as the API; anything else cannot name a record."""
-    if not re.fullmatch(r"[0-9a-fA-F]{4,64}", ref):
+    if not re.fullmatch(records.RECORD_REF, ref):
         raise records.RecordNotFoundError()
     return ref
 

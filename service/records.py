@@ -17,11 +17,9 @@ import datetime as dt
 import json
 from typing import Any, Literal
 
-from ocr.fields.dossier import check_dossier_code, check_procedure_code
 from ocr.fields.id_number import check_personal_number
 from ocr.fields.labels import FIELDS_BY_TYPE
-from ocr.fields.land_certificate import check_certificate_serial
-from ocr.fields.tax_code import check_tax_code
+from ocr.fields.read import SHAPE_CHECKS
 from ocr.fields.values import ValueIssue, normalise
 from pipeline import keys
 from pipeline.ingest import encode_record, load_record
@@ -61,6 +59,10 @@ def versions_prefix(record_id: str) -> str:
 
 def version_key(record_id: str, number: int) -> str:
     return f"{versions_prefix(record_id)}{number}.json"
+
+
+# A record id, or a unique prefix of it: what a URL may name a record by.
+RECORD_REF = "[0-9a-fA-F]{4,64}"
 
 
 def version_of(record: dict[str, Any]) -> int:
@@ -128,11 +130,10 @@ def _id_number_issues(value: str) -> list[str]:
     return list(check_personal_number(value).issues)
 
 
+# The checks extraction makes of one value, and the personal number on its own (no printed sex or birth date
+# to compare it with here).
 _CHECKS = {
-    "dossier_code": lambda value: list(check_dossier_code(value).issues),
-    "procedure_code": check_procedure_code,
-    "enterprise_code": check_tax_code,
-    "certificate_serial": check_certificate_serial,
+    **SHAPE_CHECKS,
     "id_number": _id_number_issues,
     "husband_id_number": _id_number_issues,
     "wife_id_number": _id_number_issues,

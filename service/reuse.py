@@ -14,12 +14,14 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ocr.fields.card import birthday
 from ocr.fields.dossier import check_dossier_code, check_procedure_code
 from pipeline import keys
 from pipeline.verify import FixityResult, check_object
 from storage.base import ObjectExistsError, ObjectStore
 
 from service.auth import Principal
+from service.records import version_of
 
 # One of the reuse states of a dossier component (vietnam.md); the only one this service creates.
 REUSED_FROM_STORE = "reused_from_store"
@@ -55,13 +57,6 @@ def _date_field(record: dict[str, Any], field: str) -> dt.date | None:
         return None
 
 
-def _one_year_after(day: dt.date) -> dt.date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
-
-
 def validity(record: dict[str, Any], today: dt.date) -> Validity:
     doc_type = record.get("doc_type")
     if doc_type in IDENTITY_CARDS:
@@ -73,7 +68,7 @@ def validity(record: dict[str, Any], today: dt.date) -> Validity:
         issued = _date_field(record, "date_of_issue")
         if issued is None:
             return Validity(False, None, None)
-        until = _one_year_after(issued)
+        until = birthday(issued, 1)  # a year on; 29 February runs to 28 February
         if until < today:
             return Validity(True, until, f"xác nhận cư trú cấp ngày {issued:%d/%m/%Y}, đã quá một năm")
         return Validity(False, until, None)
@@ -120,7 +115,7 @@ def link_paper(
         "component_name": component,
         "record_id": record["id"],
         "sha256": record["sha256"],
-        "record_version": int(record.get("version") or 1),
+        "record_version": version_of(record),
         "doc_type": record.get("doc_type"),
         "owner_id": record.get("owner_id"),
         "agency": record.get("agency"),

@@ -38,3 +38,19 @@ def ingested(sample_batch, tmp_path_factory) -> tuple[Path, dict]:
     run_sohoa(home, "ingest", str(sample_batch), "--manifest", str(sample_batch / "manifest.csv"),
               "--report", str(report_path))
     return home, json.loads(report_path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def issuer_key() -> bytes:
+    """The local token issuer's key for the service tests: one RSA key for the whole session."""
+    from service.auth import new_private_key
+
+    return new_private_key()
+
+
+@pytest.fixture
+def world(tmp_path, issuer_key):
+    """A service over a fresh store and index holding the people and papers of tests.service_support."""
+    from tests.service_support import build_world
+
+    return build_world(tmp_path / "home", issuer_key)

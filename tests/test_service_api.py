@@ -12,21 +12,10 @@ import pytest
 from pipeline import keys
 from pipeline.ingest import encode_record
 from storage.base import ObjectExistsError
-from service.auth import new_private_key
 from service.records import version_key
-from tests.service_support import A_DOSSIER, PERSON_A, World, build_world
+from tests.service_support import A_DOSSIER, PERSON_A, World
 
 NEW_DOSSIER = "000.00.31.H79-250401-0002"
-
-
-@pytest.fixture(scope="module")
-def issuer_key() -> bytes:
-    return new_private_key()
-
-
-@pytest.fixture
-def world(tmp_path, issuer_key) -> World:
-    return build_world(tmp_path / "home", issuer_key)
 
 
 def actions(world: World, record_id: str) -> list[str]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -27,6 +26,7 @@ import pytest
 
 from search.folding import fold
 from tests.helpers import SOHOA, run_sohoa, sohoa_env
+from tests.s3_server import free_ports
 
 pytestmark = [pytest.mark.browser, pytest.mark.tesseract]
 
@@ -59,12 +59,6 @@ class Site:
     papers: list[Paper]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def chromium_path() -> str:
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
@@ -90,7 +84,7 @@ def site(chromium_path, tmp_path_factory) -> Iterator[Site]:
               for doc in batch.documents]
     assert len({paper.owner_id for paper in papers}) == len(papers)
 
-    port = _free_port()
+    port = free_ports(1)[0]
     base = f"http://127.0.0.1:{port}"
     log = home / "serve.log"
     with log.open("wb") as sink:

@@ -32,7 +32,6 @@ from schemathesis.checks import not_a_server_error  # noqa: E402
 
 from flows.settings import Settings  # noqa: E402
 from service.app import create_app  # noqa: E402
-from service.auth import new_private_key  # noqa: E402
 from tests.service_support import A_DOSSIER, B_DOSSIER, World, build_world  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -61,16 +60,8 @@ def _load_schema() -> Any:
 schema = _load_schema()
 
 
-@pytest.fixture(scope="module")
-def issuer_key() -> bytes:
-    return new_private_key()
-
-
-@pytest.fixture
-def world(tmp_path, issuer_key) -> World:
-    """A fresh world per operation: schemathesis ends the app's lifespan after each test item, which
-    closes the index (service.app's lifespan), so an app cannot be shared between items."""
-    return build_world(tmp_path / "home", issuer_key)
+# `world` (tests/conftest.py) is made afresh per operation: schemathesis ends the app's lifespan after
+# each test item, which closes the index (service.app's lifespan), so an app cannot be shared between items.
 
 
 def _pick(value: Any, choices: list[str]) -> str | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import socket
 import subprocess
 import time
 import urllib.error
@@ -18,6 +17,7 @@ from flows.settings import Settings
 from pipeline import keys
 from service.app import create_app
 from tests.helpers import SOHOA, run_sohoa, sohoa_env
+from tests.s3_server import free_ports
 
 pytestmark = [pytest.mark.tesseract, pytest.mark.slow]
 
@@ -123,14 +123,8 @@ def test_token_command_refuses_bad_requests(home):
     assert run_sohoa(home[0], "token", "--citizen", "079203001234", "--officer", "x", check=False).returncode == 2
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_sohoa_serve_answers_over_real_http(home):
-    port = _free_port()
+    port = free_ports(1)[0]
     server = subprocess.Popen([*SOHOA, "serve", "--port", str(port)], env=sohoa_env(home[0]),
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"

@@ -4,22 +4,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from service.auth import new_private_key
 from tests.service_support import PERSON_A, World, build_world
 
 NEW_DOSSIER = "000.00.31.H79-250401-0003"
-
-
-@pytest.fixture(scope="module")
-def issuer_key() -> bytes:
-    return new_private_key()
-
-
-@pytest.fixture
-def world(tmp_path, issuer_key) -> World:
-    return build_world(tmp_path / "home", issuer_key)
 
 
 def log_in(world: World, who: str) -> None:
@@ -83,10 +70,10 @@ def test_search_page_marks_matches_and_counts_kinds(world):
     page = world.client.get("/search", params={"q": "nguyen van an"})
     assert page.status_code == 200
     assert "<mark>" in page.text and "«" not in page.text
-    assert "3 kết quả" in page.text and "Căn cước công dân" in page.text
+    assert '<p class="summary">3 kết quả</p>' in page.text and "Căn cước công dân" in page.text
     assert f'href="/records/{world.id("a_card")}"' in page.text
     filtered = world.client.get("/search", params={"q": "nguyen van an", "doc_type": "cccd", "date_from": ""})
-    assert "1 kết quả" in filtered.text
+    assert '<p class="summary">1 kết quả</p>' in filtered.text
 
 
 def test_search_page_escapes_what_it_shows(world):

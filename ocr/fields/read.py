@@ -196,7 +196,7 @@ def _iso(fields: dict[str, Field], key: str) -> date | None:
 
 
 # Checks of one value on its own (vietnam.md); cross-field checks follow in _check.
-_SHAPE_CHECKS = {
+SHAPE_CHECKS = {
     "dossier_code": lambda value: list(check_dossier_code(value).issues),
     "procedure_code": check_procedure_code,
     "enterprise_code": check_tax_code,
@@ -205,7 +205,7 @@ _SHAPE_CHECKS = {
 
 
 def _check(fields: dict[str, Field]) -> None:
-    for key, check in _SHAPE_CHECKS.items():
+    for key, check in SHAPE_CHECKS.items():
         if key in fields and not fields[key].issues and fields[key].value:
             fields[key].issues += check(fields[key].value)
     sex = fields["sex"].value if "sex" in fields and not fields["sex"].issues else None
