@@ -22,7 +22,6 @@ Decree 30/2020/ND-CP.
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
@@ -43,7 +42,7 @@ from ocr.fields.tax_code import make_tax_code, tax_check_digit
 from samples.text import (
     DISTRICTS, GIVEN_NAMES, MIDDLE_NAMES, PROCEDURES, SURNAMES, WARDS, Address, long_date, make_address, pick,
 )
-from search.folding import fold
+from search.folding import fold, nfc
 
 DocType = Literal["cccd", "cmnd", "birth_certificate", "marriage_certificate", "residence_confirmation",
                   "business_registration", "land_use_certificate", "dossier_receipt", "application_form"]
@@ -69,10 +68,6 @@ DEFECTS: dict[DocType, tuple[Defect, ...]] = {
 QR_PAPER = "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
 LATEST = date(2025, 6, 30)  # no specimen is issued later, so none is dated in the future
 VIETNAM_TZ = timezone(timedelta(hours=7))
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 # --- ground truth ----------------------------------------------------------

@@ -10,7 +10,6 @@ reproduces the same content.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,39 +17,17 @@ from typing import Literal, TypeVar
 
 import numpy as np
 
+from ocr.fields.dossier import make_dossier_code
+from ocr.fields.id_number import make_personal_number
+from ocr.fields.provinces import PROVINCE_CODES as PROVINCES  # code -> name printed on older papers
 from samples.render import Block
+from search.folding import nfc
 
 T = TypeVar("T")
 Sex = Literal["Nam", "Nữ"]
 PageKind = Literal["xac_nhan", "don_de_nghi", "thong_bao", "to_khai", "tiep_nhan"]
 PAGE_KINDS: tuple[PageKind, ...] = ("xac_nhan", "don_de_nghi", "thong_bao", "to_khai", "tiep_nhan")
 
-# The 63 pre-July-2025 province codes that open a personal ID number, with the
-# province names printed on older papers (same data as provinces.csv, kept here
-# so the generator needs no file outside the package).
-PROVINCES: dict[str, str] = {
-    "001": "Thành phố Hà Nội", "002": "Tỉnh Hà Giang", "004": "Tỉnh Cao Bằng",
-    "006": "Tỉnh Bắc Kạn", "008": "Tỉnh Tuyên Quang", "010": "Tỉnh Lào Cai",
-    "011": "Tỉnh Điện Biên", "012": "Tỉnh Lai Châu", "014": "Tỉnh Sơn La",
-    "015": "Tỉnh Yên Bái", "017": "Tỉnh Hoà Bình", "019": "Tỉnh Thái Nguyên",
-    "020": "Tỉnh Lạng Sơn", "022": "Tỉnh Quảng Ninh", "024": "Tỉnh Bắc Giang",
-    "025": "Tỉnh Phú Thọ", "026": "Tỉnh Vĩnh Phúc", "027": "Tỉnh Bắc Ninh",
-    "030": "Tỉnh Hải Dương", "031": "Thành phố Hải Phòng", "033": "Tỉnh Hưng Yên",
-    "034": "Tỉnh Thái Bình", "035": "Tỉnh Hà Nam", "036": "Tỉnh Nam Định",
-    "037": "Tỉnh Ninh Bình", "038": "Tỉnh Thanh Hóa", "040": "Tỉnh Nghệ An",
-    "042": "Tỉnh Hà Tĩnh", "044": "Tỉnh Quảng Bình", "045": "Tỉnh Quảng Trị",
-    "046": "Thành phố Huế", "048": "Thành phố Đà Nẵng", "049": "Tỉnh Quảng Nam",
-    "051": "Tỉnh Quảng Ngãi", "052": "Tỉnh Bình Định", "054": "Tỉnh Phú Yên",
-    "056": "Tỉnh Khánh Hòa", "058": "Tỉnh Ninh Thuận", "060": "Tỉnh Bình Thuận",
-    "062": "Tỉnh Kon Tum", "064": "Tỉnh Gia Lai", "066": "Tỉnh Đắk Lắk",
-    "067": "Tỉnh Đắk Nông", "068": "Tỉnh Lâm Đồng", "070": "Tỉnh Bình Phước",
-    "072": "Tỉnh Tây Ninh", "074": "Tỉnh Bình Dương", "075": "Tỉnh Đồng Nai",
-    "077": "Tỉnh Bà Rịa - Vũng Tàu", "079": "Thành phố Hồ Chí Minh", "080": "Tỉnh Long An",
-    "082": "Tỉnh Tiền Giang", "083": "Tỉnh Bến Tre", "084": "Tỉnh Trà Vinh",
-    "086": "Tỉnh Vĩnh Long", "087": "Tỉnh Đồng Tháp", "089": "Tỉnh An Giang",
-    "091": "Tỉnh Kiên Giang", "092": "Thành phố Cần Thơ", "093": "Tỉnh Hậu Giang",
-    "094": "Tỉnh Sóc Trăng", "095": "Tỉnh Bạc Liêu", "096": "Tỉnh Cà Mau",
-}
 
 SURNAMES = (
     "Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê", "Lê", "Phạm", "Hoàng", "Huỳnh",
@@ -152,20 +129,9 @@ def pick(rng: np.random.Generator, items: Sequence[T]) -> T:
     return items[int(rng.integers(len(items)))]
 
 
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
 def make_id_number(rng: np.random.Generator, province_code: str, sex: Sex, birth_year: int) -> str:
-    """Build a 12-digit personal number: province, century/sex digit, year digits, 6 random."""
-    if province_code not in PROVINCES:
-        raise ValueError(f"unknown province code {province_code!r}")
-    century = birth_year // 100 - 19
-    if not 0 <= century <= 2:
-        raise ValueError(f"birth year {birth_year} outside 1900-2199")
-    sex_digit = 2 * century + (1 if sex == "Nữ" else 0)
-    serial = int(rng.integers(0, 1_000_000))
-    return f"{province_code}{sex_digit}{birth_year % 100:02d}{serial:06d}"
+    """A 12-digit personal number for someone born in `birth_year`, its 6-digit serial drawn at random."""
+    return make_personal_number(province_code, date(birth_year, 1, 1), sex, int(rng.integers(0, 1_000_000)))
 
 
 def make_address(rng: np.random.Generator, province: str) -> Address:
@@ -199,7 +165,7 @@ def make_dossier(rng: np.random.Generator) -> Dossier:
         unit = f"000.{int(rng.integers(0, 100)):02d}.{int(rng.integers(1, 100)):02d}.H{province_digits:02d}"
     else:
         unit = f"H{province_digits:02d}.{int(rng.integers(1, 100)):02d}"
-    code = f"{unit}-{received:%y%m%d}-{int(rng.integers(1, 200)):04d}"
+    code = make_dossier_code(unit, received, int(rng.integers(1, 200)))
     procedure_code, procedure_name = pick(rng, PROCEDURES)
     due = received + timedelta(days=int(rng.integers(3, 16)))
     return Dossier(code, procedure_code, nfc(procedure_name), received, due)
