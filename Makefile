@@ -20,7 +20,7 @@ test:
 	@SOHOA_BROWSER=1 scripts/setup.sh
 	@.venv/bin/python -m pytest -q
 
-bench: setup
+bench:
 	@SOHOA_EXTRAS=test,bench scripts/setup.sh
 	@.venv/bin/python benchmarks/ingest.py --pages 24
 

@@ -50,6 +50,7 @@ from PIL import Image, ImageSequence
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pipeline import keys  # noqa: E402
 from samples.batch import LEVEL_CHOICES, BatchSpec, generate_batch  # noqa: E402
 from samples.quality import cer  # noqa: E402
 
@@ -234,7 +235,7 @@ def run_sohoa(batch_dir: Path, work: Path) -> tuple[Result, Result, list[str]]:
             if doc["status"] != "indexed" or not doc["id"]:
                 command_row.failures.append(f"{name}: {doc['status']} {doc.get('reason') or ''}".strip())
                 continue
-            record_path = home / "store" / "records" / doc["id"][:2] / f"{doc['id']}.json"
+            record_path = home / "store" / keys.record(doc["id"])  # the embedded store keeps objects by key
             record = json.loads(record_path.read_text(encoding="utf-8"))
             for page in record["pages"]:
                 command_row.texts[(name, page["number"])] = page["text"]

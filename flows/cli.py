@@ -129,15 +129,9 @@ def show(
 @app.command()
 def reindex() -> None:
     """Rebuild the search index from the object store (the system of record)."""
-    from pipeline.reindex import reindex as rebuild
+    from flows.wiring import rebuild_index
 
-    from flows.wiring import build_index, build_store
-
-    settings = Settings()
-    index = build_index(settings, for_rebuild=True)
-    count = rebuild(build_store(settings), index)
-    index.close()
-    err.print(f"reindexed {count} records")
+    err.print(f"reindexed {rebuild_index(Settings())} records")
 
 
 

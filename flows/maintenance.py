@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger
 
-from pipeline.reindex import reindex as rebuild_index
 from pipeline.verify import OK, verify_store
 
 from flows import wiring
@@ -14,12 +13,7 @@ from flows.settings import Settings
 @flow(name="reindex")
 def reindex() -> int:
     """Rebuild the search index from the object store; returns how many records were indexed."""
-    settings = Settings()
-    index = wiring.build_index(settings, for_rebuild=True)
-    try:
-        return rebuild_index(wiring.build_store(settings), index)
-    finally:
-        index.close()
+    return wiring.rebuild_index(Settings())
 
 
 @flow(name="verify-fixity")

@@ -6,6 +6,7 @@ from ocr.document import OcrOptions
 from ocr.page import PageOptions
 from ocr.rasterize import Limits
 from pipeline.ingest import IngestOptions
+from pipeline.reindex import reindex
 from search.base import Index
 from search.sqlite import SqliteIndex
 from storage.base import ObjectStore
@@ -43,6 +44,15 @@ def build_index(settings: Settings, *, for_rebuild: bool = False) -> Index:
                             alias=settings.elasticsearch_alias)
     settings.home.mkdir(parents=True, exist_ok=True)
     return SqliteIndex(settings.index_path, recreate=for_rebuild)
+
+
+def rebuild_index(settings: Settings) -> int:
+    """Rebuild the search index from the object store (the system of record); how many records it holds."""
+    index = build_index(settings, for_rebuild=True)
+    try:
+        return reindex(build_store(settings), index)
+    finally:
+        index.close()
 
 
 def ingest_options(settings: Settings) -> IngestOptions:

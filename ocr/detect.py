@@ -34,6 +34,3 @@ def sniff_media_type(head: bytes) -> str | None:
     if b"%PDF-" in head[:_PDF_HEADER_WINDOW]:
         return PDF
     return None
-
-
-EXTENSIONS = {PDF: ".pdf", TIFF: ".tif", JPEG: ".jpg", PNG: ".png"}

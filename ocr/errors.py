@@ -12,13 +12,10 @@ from __future__ import annotations
 
 class OcrError(Exception):
     retryable: bool = False
-    quarantine: bool = False
 
 
 class InputFileError(OcrError):
     """The file cannot become a record; `reason` is shown to the clerk."""
-
-    quarantine = True
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)

@@ -55,10 +55,6 @@ def require_language(lang: str) -> None:
         )
 
 
-def has_orientation_model() -> bool:
-    return "osd" in tesseract_languages()
-
-
 @functools.cache
 def require_poppler() -> None:
     for program in ("pdftoppm", "pdftotext", "pdfinfo"):
@@ -67,6 +63,10 @@ def require_poppler() -> None:
 
 
 def check_all(lang: str) -> None:
-    """Everything the OCR pipeline needs; raises MissingDependencyError with advice."""
-    require_language(lang)
+    """Everything the OCR pipeline needs; raises MissingDependencyError with advice.
+
+    Besides the page language: `osd` turns pages upright (without it Tesseract's
+    orientation check fails as if the page had too little text, silently), and
+    `eng` reads the MRZ and boxed digits."""
+    require_language("+".join(dict.fromkeys([*lang.split("+"), "osd", "eng"])))
     require_poppler()

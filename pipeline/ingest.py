@@ -118,10 +118,7 @@ def ingest_file(
     except ObjectExistsError:
         return _duplicate(given, sha, store)
     services.index.upsert(record)
-    return DocumentResult(
-        source=given, status=INDEXED, id=sha, doc_type=record["doc_type"],
-        pages=len(record["pages"]), needs_review=record["needs_review"],
-    )
+    return _result(given, INDEXED, record)
 
 
 def _admit(size: int, head: bytes, options: IngestOptions) -> str:
@@ -142,11 +139,12 @@ def _admit(size: int, head: bytes, options: IngestOptions) -> str:
 
 
 def _duplicate(given: str, sha: str, store: ObjectStore) -> DocumentResult:
-    record = load_record(store, sha)
-    return DocumentResult(
-        source=given, status=DUPLICATE, id=sha, doc_type=record["doc_type"],
-        pages=len(record["pages"]), needs_review=record["needs_review"],
-    )
+    return _result(given, DUPLICATE, load_record(store, sha))
+
+
+def _result(given: str, status: str, record: dict) -> DocumentResult:
+    return DocumentResult(source=given, status=status, id=record["id"], doc_type=record["doc_type"],
+                          pages=len(record["pages"]), needs_review=record["needs_review"])
 
 
 def quarantine(given: str, path: Path, sha: str, reason: str, *, batch: str, store: ObjectStore) -> DocumentResult:

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.ingest import DocumentResult
+from pipeline.ingest import DUPLICATE, INDEXED, QUARANTINED, DocumentResult
 
 
 @dataclass
@@ -19,13 +19,13 @@ class BatchReport:
     @property
     def summary(self) -> dict:
         statuses = Counter(doc.status for doc in self.documents)
-        pages = sum(doc.pages for doc in self.documents if doc.status == "indexed")
+        pages = sum(doc.pages for doc in self.documents if doc.status == INDEXED)
         return {
             "files": len(self.documents),
-            "indexed": statuses["indexed"],
-            "duplicate": statuses["duplicate"],
-            "quarantined": statuses["quarantined"],
-            "needs_review": sum(1 for doc in self.documents if doc.needs_review and doc.status == "indexed"),
+            INDEXED: statuses[INDEXED],
+            DUPLICATE: statuses[DUPLICATE],
+            QUARANTINED: statuses[QUARANTINED],
+            "needs_review": sum(1 for doc in self.documents if doc.needs_review and doc.status == INDEXED),
             "pages_ocred": pages,
             "seconds": round(self.seconds, 1),
             "pages_per_minute": round(pages * 60 / self.seconds, 1) if self.seconds > 0 else None,

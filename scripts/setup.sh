@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils fonts-liberation2 fonts-noto-core python3-venv)
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd tesseract-ocr-eng poppler-utils fonts-liberation2 fonts-noto-core python3-venv)
 # SOHOA_BROWSER=1 (make test): Debian's chromium for the browser tests, which drive it with
 # Playwright (Playwright cannot download its own browsers here). Where the package is missing or is
 # only a snap wrapper (Ubuntu), those tests skip and say why; nothing else needs it.
@@ -37,11 +37,14 @@ python="${PYTHON:-python3}"
   echo "setup: sohoa needs Python 3.11 or newer ($python is $("$python" --version))" >&2; exit 1; }
 
 [ -x .venv/bin/python ] || "$python" -m venv .venv
-stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)-${EXTRAS//,/-}"
+project_hash="$(sha256sum < pyproject.toml | cut -c1-16)"
+stamp=".venv/.installed-${project_hash}-${EXTRAS//,/-}"
 if [ ! -f "$stamp" ]; then
   echo "setup: installing the project and its dependencies into .venv"
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1
   .venv/bin/python -m pip install -e ".[${EXTRAS}]" > .venv/pip.log 2>&1 || {
     tail -n 30 .venv/pip.log >&2; echo "setup: pip install failed (full log: .venv/pip.log)" >&2; exit 1; }
-  rm -f .venv/.installed-* && touch "$stamp"
+  # Stamps of an older pyproject.toml go; those of other extras for this one stay valid.
+  find .venv -maxdepth 1 -name '.installed-*' ! -name ".installed-${project_hash}-*" -delete
+  touch "$stamp"
 fi

@@ -41,6 +41,12 @@ class IntegrityError(StoreError):
     """The bytes did not hash to the SHA-256 the caller expected; nothing was stored."""
 
 
+def verify_sha256(key: str, digest: str, expected: str | None) -> None:
+    """Raise IntegrityError unless the bytes' hex `digest` is the `expected` one (either case) or none is."""
+    if expected is not None and digest != expected.lower():
+        raise IntegrityError(f"object {key!r}: expected SHA-256 {expected}, got {digest}")
+
+
 @dataclass(frozen=True)
 class ObjectInfo:
     key: str

@@ -38,12 +38,12 @@ from typing import BinaryIO
 
 from storage.base import (
     DEFAULT_CONTENT_TYPE,
-    IntegrityError,
     ObjectExistsError,
     ObjectInfo,
     ObjectNotFoundError,
     check_key,
     check_metadata,
+    verify_sha256,
 )
 
 _CHUNK = 1 << 20
@@ -153,8 +153,7 @@ class LocalObjectStore:
         sidecar_tmp = self._tmp / uuid.uuid4().hex
         try:
             digest, st = _write_new(data_tmp, chunks)
-            if sha256 is not None and digest != sha256.lower():
-                raise IntegrityError(f"object {key!r}: expected SHA-256 {sha256}, got {digest}")
+            verify_sha256(key, digest, sha256)
             info = ObjectInfo(
                 key, st.st_size, digest, content_type, metadata, datetime.fromtimestamp(st.st_mtime, UTC)
             )

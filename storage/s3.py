@@ -52,7 +52,6 @@ from minio.versioningconfig import ENABLED, VersioningConfig
 
 from storage.base import (
     DEFAULT_CONTENT_TYPE,
-    IntegrityError,
     ObjectExistsError,
     ObjectInfo,
     ObjectNotFoundError,
@@ -60,6 +59,7 @@ from storage.base import (
     StoreUnavailableError,
     check_key,
     check_metadata,
+    verify_sha256,
 )
 
 if TYPE_CHECKING:
@@ -272,7 +272,7 @@ class S3ObjectStore:
         if size <= self._part_size:
             data = source.read()
             digest = hashlib.sha256(data).hexdigest()
-            _verify(key, digest, expected)
+            verify_sha256(key, digest, expected)
             headers = self._object_headers(content_type, metadata, digest)
             headers["x-amz-checksum-sha256"] = _checksum(digest)
             if not overwrite:
@@ -329,7 +329,7 @@ class S3ObjectStore:
                 ElementTree.SubElement(entry, "PartNumber").text = number
                 ElementTree.SubElement(entry, "ETag").text = sent.headers["etag"]
                 ElementTree.SubElement(entry, "ChecksumSHA256").text = checksum
-            _verify(key, digest.hexdigest(), expected)
+            verify_sha256(key, digest.hexdigest(), expected)
             complete_headers: DictType = {"Content-Type": "application/xml"}
             if not overwrite:
                 complete_headers["If-None-Match"] = "*"
@@ -503,11 +503,6 @@ def _encode_value(value: str) -> str:
 def _decode_value(value: str) -> str:
     encoded = _ENCODED_VALUE.fullmatch(value)
     return base64.b64decode(encoded[1]).decode() if encoded else value
-
-
-def _verify(key: str, digest: str, expected: str | None) -> None:
-    if expected is not None and digest != expected:
-        raise IntegrityError(f"object {key!r}: expected SHA-256 {expected}, got {digest}")
 
 
 def _hash_stream(source: BinaryIO) -> str:

@@ -33,3 +33,14 @@ def run_sohoa(home: Path, *args: str, check: bool = True, timeout: float = 900) 
 
 def run_json(home: Path, *args: str) -> dict:
     return json.loads(run_sohoa(home, *args, "--json").stdout)
+
+
+def tesseract_has(*languages: str) -> bool:
+    """Whether Tesseract and these language packs are installed (tests that run it skip otherwise)."""
+    from ocr import probe
+    from ocr.errors import MissingDependencyError
+
+    try:
+        return set(languages) <= probe.tesseract_languages()
+    except MissingDependencyError:
+        return False

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import keys
 from search.folding import fold
 from tests.helpers import run_json, run_sohoa
 from samples.quality import cer
@@ -121,7 +122,7 @@ def test_verify_reports_an_original_whose_bytes_changed(ingested):
     home, report = ingested
     assert run_json(home, "verify")["damaged"] == []
     record_id = next(doc["id"] for doc in report["documents"] if doc["status"] == "indexed")
-    original = home / "store" / "originals" / record_id[:2] / record_id
+    original = home / "store" / keys.original(record_id)
     pristine = original.read_bytes()
     try:
         original.write_bytes(pristine[:100] + bytes([pristine[100] ^ 0xFF]) + pristine[101:])

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-
 import cv2
 import numpy as np
 import pytest
 
-from ocr import probe
-from ocr.errors import MissingDependencyError
 from samples.quality import cer
 from ocr.page import PageOptions, RecognisedPage, recognise_page
 from samples import degrade
 from samples.batch import make_page
-
-
-def _tesseract_ready() -> bool:
-    try:
-        return {"vie", "osd"} <= probe.tesseract_languages()
-    except MissingDependencyError:
-        return False
-
+from tests.helpers import tesseract_has
 
 pytestmark = [
     pytest.mark.tesseract,
-    pytest.mark.skipif(not _tesseract_ready(), reason="tesseract with vie+osd not installed"),
+    pytest.mark.skipif(not tesseract_has("vie", "osd"), reason="tesseract with vie+osd not installed"),
 ]
 
 DPI = 200

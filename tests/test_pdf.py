@@ -12,17 +12,10 @@ import numpy as np
 import pikepdf
 import pytest
 
-from ocr import probe, tesseract
-from ocr.errors import MissingDependencyError
+from ocr import tesseract
 from ocr.pdf import ImagePage, OriginalPage, build_searchable_pdf
 from samples.batch import make_page
-
-
-def _tesseract_ready() -> bool:
-    try:
-        return "vie" in probe.tesseract_languages()
-    except MissingDependencyError:
-        return False
+from tests.helpers import tesseract_has
 
 
 DPI = 200
@@ -30,7 +23,7 @@ DPI = 200
 
 @pytest.fixture(scope="module")
 def image_page() -> tuple[ImagePage, np.ndarray, tesseract.Recognition]:
-    if not _tesseract_ready():
+    if not tesseract_has("vie"):
         pytest.skip("tesseract with vie not installed")
     image, _, _ = make_page(7, "clean", DPI)
     recognition = tesseract.recognise(image, dpi=DPI, lang="vie", timeout=120)

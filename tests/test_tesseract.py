@@ -10,10 +10,11 @@ import numpy as np
 import pikepdf
 import pytest
 
-from ocr import probe, tesseract
-from ocr.errors import EngineError, MissingDependencyError
+from ocr import tesseract
+from ocr.errors import EngineError
 from ocr.tesseract import Word, mean_confidence, parse_tsv, words_to_text
 from samples.batch import make_page
+from tests.helpers import tesseract_has
 
 HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
 
@@ -123,16 +124,9 @@ def test_mean_confidence_of_nothing_is_zero() -> None:
 
 # --- the real Tesseract -----------------------------------------------------------------
 
-def _tesseract_ready() -> bool:
-    try:
-        return {"vie", "osd"} <= probe.tesseract_languages()
-    except MissingDependencyError:
-        return False
-
-
 needs_tesseract = [
     pytest.mark.tesseract,
-    pytest.mark.skipif(not _tesseract_ready(), reason="tesseract with vie+osd not installed"),
+    pytest.mark.skipif(not tesseract_has("vie", "osd"), reason="tesseract with vie+osd not installed"),
 ]
 DPI = 200
 
