@@ -18,7 +18,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ocr import tesseract
+from ocr import dotted_lines, tesseract
 from ocr.regions import Region, mm_to_px, with_region_reread
 from ocr.tesseract import Recognition, Word
 
@@ -55,6 +55,7 @@ def read_card(gray: np.ndarray, card: Region, *, dpi: int, lang: str, timeout: f
     scale = max(1.0, _READ_DPI / dpi)
     crop = gray[card.top : card.top + card.height, card.left : card.left + card.width]
     enlarged = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    enlarged = dotted_lines.remove_dotted_lines(enlarged, round(dpi * scale))
     recognition = tesseract.recognise(enlarged, dpi=round(dpi * scale), lang=lang, timeout=timeout,
                                       text_layer=False)
     return tuple(

@@ -73,13 +73,14 @@ def test_unreadable_values_raise_rather_than_guess(key, raw):
         normalise(key, raw)
 
 
-def _boxed_lines(rows: list[tuple[int, list[tuple[str, int, int]]]]):
-    """OCR lines with word boxes: each row is (block, [(text, left, top)]), words 28 px high."""
+def _boxed_lines(rows: list[tuple[int, list[tuple]]]):
+    """OCR lines with word boxes: each row is (block, [(text, left, top[, height])]), words 28 px high
+    unless said."""
     from ocr.fields.extract import lines_from_words
     from ocr.tesseract import Word
 
-    words = [Word(text, 0.95, left, top, 14 * len(text), 28, block, 1, number)
-             for number, (block, row) in enumerate(rows) for text, left, top in row]
+    words = [Word(text, 0.95, left, top, 14 * len(text), height[0] if height else 28, block, 1, number)
+             for number, (block, row) in enumerate(rows) for text, left, top, *height in row]
     return lines_from_words(tuple(words), 1)
 
 
@@ -114,6 +115,51 @@ def test_a_garbled_english_half_of_a_label_is_not_part_of_the_value():
     assert values["date_of_expiry"] == "23/08/2030"  # one misread letter more in a four-word label
 
 
+@pytest.mark.parametrize(
+    ("line", "key", "value"),
+    [
+        ("Quê quán / Place of orig/n: Xã Bình Trưng, Tỉnh Quảng Nam", "place_of_origin",
+         "Xã Bình Trưng, Tỉnh Quảng Nam"),
+        ("Quê quán Place of ovriger+ Phường Phú Thượng, Tỉnh Thanh Hóa", "place_of_origin",
+         "Phường Phú Thượng, Tỉnh Thanh Hóa"),  # no slash, no colon: the words still resemble it
+        ("Nơi thường trú Piace Gf reskKferxe Số 306, đường Hai Bà Trưng", "place_of_residence",
+         "Số 306, đường Hai Bà Trưng"),
+        ("Giới tính / Sex: Nam Quốc tịch: Việt Nam", "sex", "Nam"),  # a value is not taken for "sex"
+    ],
+)
+def test_an_english_half_of_a_label_garbled_past_matching_is_still_not_the_value(line, key, value):
+    assert _values(line, "cccd")[key] == value
+
+
+def test_a_colon_ends_a_label_so_a_surname_after_it_does_not_lengthen_it():
+    # "Họ, chữ đệm, tên: VÕ" folds like "họ, chữ đệm, tên vợ", the wife's label on a marriage paper.
+    values = _values("Họ, chữ đệm, tên: VÕ VĂN HIẾU\nNgày, tháng, năm sinh: 01/11/2017", "birth_certificate")
+    assert values["full_name"] == "VÕ VĂN HIẾU"
+
+
+def test_the_person_who_registered_a_birth_is_not_the_child():
+    text = ("Họ, chữ đệm, tên: VÕ VĂN HIẾU\nHọ, chữ đệm, tên người cha: VÕ QUỐC THẮNG\n"
+            "Họ, chữ đệm, tên người đi khai sinh: VÕ QUỐC THẮNG")
+    assert _values(text, "birth_certificate")["full_name"] == "VÕ VĂN HIẾU"
+    # Where the child's own line was lost, no name is better than the declarant's.
+    assert "full_name" not in _values(text.split("\n", 1)[1], "birth_certificate")
+
+
+def test_a_row_below_is_taken_whole_though_accents_lift_some_of_its_words():
+    # A short second line ("Cai") under the place of origin, then the next label, whose
+    # "thường" (accents above, a descender below) sits lower in the box than "Nơi".
+    lines = _boxed_lines([  # as read off a CMND copy at 300 dpi
+        (1, [("Nguyên", 1063, 618, 27), ("quán", 1162, 619, 26), ("Xã", 1229, 619, 20), ("Xuân", 1270, 618, 21),
+             ("Tỉnh", 1603, 618, 21), ("Lào", 1668, 619, 20)]),
+        (1, [("Cai", 1062, 659, 19)]),
+        (1, [("Nơi", 1063, 696, 20), ("ĐKHK", 1114, 696, 20), ("thường", 1204, 696, 26), ("trú", 1296, 696, 21),
+             ("Số", 1336, 695, 22), ("83/32,", 1372, 697, 22)]),
+    ])
+    values = find_values(lines, FIELDS_BY_TYPE["cmnd"], labels_for("cmnd"))
+    assert values["place_of_origin"].text == "Xã Xuân Tỉnh Lào Cai"
+    assert values["place_of_residence"].text == "Số 83/32"
+
+
 def test_a_misread_last_label_word_does_not_turn_a_name_into_another_label():
     values = _values("Họ tên CHỬ THÀNH NAM\nSinh ngày 17-10-1996", "cmnd")
     assert values["full_name"] == "CHỬ THÀNH NAM"  # not "họ tên cha" (the father's label)
@@ -132,7 +178,16 @@ def test_a_misread_last_label_word_does_not_turn_a_name_into_another_label():
          "Số 86, xã Xuân Đỉnh, Thành phố Đà Nẵng, Việt Nam"),
         ("place_of_origin", "Xã Hòa Khánh, thị xã Châu Thành, Tỉnh: Yên Bái", "Xã Hòa Khánh, thị xã Châu Thành, Tỉnh Yên Bái"),
         ("place_of_birth", "Trạm y tế phường Phú Thượng, Tính Bắc Giang", "Trạm y tế phường Phú Thượng, Tỉnh Bắc Giang"),
+        ("place_of_origin", "Phường Yên Hòa, quân Hải Châu, thi xa Gia Lâm, Thành phố Hồ Chí Minh",
+         "Phường Yên Hòa, quận Hải Châu, thị xã Gia Lâm, Thành phố Hồ Chí Minh"),  # unit names
+        ("place_of_residence", "Số 306, đường Hai Bà Trưng., phường Tân Lập., quận Ninh Kiều",
+         "Số 306, đường Hai Bà Trưng, phường Tân Lập, quận Ninh Kiều"),  # a speck before a comma
+        ("father_name", "VÕ QUANG HUY ị", "Võ Quang Huy"),  # lowercase after capitals is not the name
+        ("mother_name", "VÕ HẢI XUÂN : 3ã", "Võ Hải Xuân"),
+        ("father_name", "ĐẶNG MẠNH LÂM Sià", "Đặng Mạnh Lâm"),
+        ("owner_name", "LÊ THỊ NGUYỆTt", "Lê Thị Nguyệt"),
+        ("full_name", "Nguyễn Văn An", "Nguyễn Văn An"),  # printed in person case: left as printed
     ],
 )
-def test_surnames_and_provinces_are_spelt_as_their_lists_spell_them(key, read, written):
+def test_names_and_addresses_lose_specks_and_are_spelt_as_their_lists_spell_them(key, read, written):
     assert normalise(key, read) == written

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from ocr.fields.labels import AT_LINE_START, MULTILINE
+from ocr.fields.labels import AT_LINE_START, MULTILINE, TRANSLATIONS
 from ocr.fields.values import looks_like
 from ocr.tesseract import Word
 from search.folding import fold
@@ -146,7 +146,8 @@ def find_labels(line: Line, labels: dict[str, tuple[str, ...]]) -> list[Label]:
             starts = range(min(1, len(tokens))) if label in AT_LINE_START else range(len(tokens) - len(words) + 1)
             for first in starts:
                 window = tokens[first : first + len(words)]
-                if _same_words(window, words):
+                # A colon ends a label: "Họ, chữ đệm, tên: VÕ ..." is not "họ, chữ đệm, tên vợ".
+                if _same_words(window, words) and ":" not in line.folded[window[0][2] : window[-1][1]]:
                     candidates.append(Label(key, window[0][1], window[-1][2], float(len(label))))
     chosen: list[Label] = []
     for candidate in sorted(candidates, key=lambda c: (-(c.end - c.start), c.start)):
@@ -180,7 +181,7 @@ def find_values(lines: list[Line], wanted: tuple[str, ...], labels: dict[str, tu
             if label.key not in wanted or label.key in values:
                 continue
             stop = found[position + 1].start if position + 1 < len(found) else len(line.text)
-            value_start = _after_garbled_translation(line.text, label.end, stop)
+            value_start = _after_translation(line.text, label.end, stop, label.key)
             start, end = _trim(line.text, value_start, stop)
             parts = [(line, value_start, stop)] if start < end and looks_like(label.key, line.text[start:end]) else []
             if not parts and _value_is_elsewhere(lines, labels_per_line, index) and (
@@ -213,12 +214,29 @@ def _line_start(line: Line, label: Label) -> int:
 
 
 # "/ Nauonawy:" after "Quốc tịch": the English half of a bilingual label, too garbled to match.
-_TRANSLATION = re.compile(r"\s*/[^:/]{0,24}:")
+_SLASHED_TRANSLATION = re.compile(r"\s*/[^:/]{0,24}:")
+_WORD = re.compile(r"\S+")
+_NOT_LETTER = re.compile(r"[^a-z ]")
+_TRANSLATION_SIMILARITY = 0.6
 
 
-def _after_garbled_translation(text: str, start: int, stop: int) -> int:
-    match = _TRANSLATION.match(text, start, stop)
-    return match.end() if match else start
+def _after_translation(text: str, start: int, stop: int, key: str) -> int:
+    """Where the value starts, past the English half of its label however OCR garbled it: after a
+    slash, or words that still resemble the translation ("Place of orig/n:" for "place of origin")."""
+    if match := _SLASHED_TRANSLATION.match(text, start, stop):
+        return match.end()
+    translation = TRANSLATIONS.get(key)
+    words = list(_WORD.finditer(text, start, stop))
+    if translation is None or not words:
+        return start
+    size = len(translation.split())
+    best, end = _TRANSLATION_SIMILARITY, start
+    for count in range(max(1, size - 1), min(size + 1, len(words)) + 1):
+        said = _NOT_LETTER.sub("", fold(text[words[0].start() : words[count - 1].end()]))
+        similarity = Levenshtein.normalized_similarity(said, translation)
+        if similarity >= best:
+            best, end = similarity, words[count - 1].end()
+    return end
 
 
 def _lines_after(lines: list[Line], labels_per_line: list[list[Label]], index: int, limit: int
@@ -265,15 +283,17 @@ def _rows_below(lines: list[Line], line: Line, label: Label, parts: list[tuple[L
     for _ in range(limit):
         bottom = max(span.bottom for span in anchor)
         height = sorted(span.bottom - span.top for span in anchor)[len(anchor) // 2]
-        under = [(other, span) for other in lines if other.page == line.page for span in other.spans
+        lower = [(other, span) for other in lines if other.page == line.page for span in other.spans
                  if (span.left >= column - height or other.block == line.block)
-                 and bottom < (span.top + span.bottom) / 2 <= bottom + _NEXT_ROW_WITHIN * height
+                 and bottom < (span.top + span.bottom) / 2
                  and any(char.isalnum() for char in other.text[span.start : span.end])]  # not a ruling's "|"
-        if not under:
+        nearest = min(((span.top + span.bottom) / 2 for _, span in lower), default=None)
+        if nearest is None or nearest > bottom + _NEXT_ROW_WITHIN * height:
             break
         # Only the nearest row: a small label and its value below can both lie within reach.
-        nearest = min((span.top + span.bottom) / 2 for _, span in under)
-        row = [(other, span) for other, span in under if (span.top + span.bottom) / 2 <= nearest + height / 2]
+        # Its words' middles differ by their accents and descenders, so the whole row is taken,
+        # not only what lies within reach ("thường" of the label below a short "Cai").
+        row = [(other, span) for other, span in lower if (span.top + span.bottom) / 2 <= nearest + height / 2]
         row_line = _line(line.page, sorted(
             ((other.text[span.start : span.end], span.confidence, (span.left, span.right, span.top, span.bottom))
              for other, span in row), key=lambda word: word[2][0]))

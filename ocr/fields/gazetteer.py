@@ -64,6 +64,20 @@ def restore_province(part: str) -> str:
     return _PROVINCES.get(_key(part)) or part
 
 
+_UNIT_WORDS = _by_fold(sorted({unit.lower() for unit in UNITS}))  # the reading keeps its capital
+
+
+def restore_unit(part: str) -> str:
+    """An address part that starts with a unit misread ("quân Hải Châu") as the unit is spelt."""
+    words = part.split()
+    for size in (2, 1):
+        unit = _UNIT_WORDS.get(_key(" ".join(words[:size]))) if len(words) > size else None
+        if unit is not None:
+            first = unit[0].upper() if words[0][:1].isupper() else unit[0]
+            return " ".join([first + unit[1:], *words[size:]])
+    return part
+
+
 def _starts_unit(words: list[str], index: int) -> bool:
     if " ".join(words[index : index + 2]) in UNITS:
         return True
@@ -80,5 +94,6 @@ def address(text: str, *, commas: bool = True) -> str:
         if commas and joined and _starts_unit(words, index) and not joined[-1].endswith(","):
             joined[-1] += ","
         joined.append(word)
-    parts = (part.strip() for part in " ".join(joined).split(","))
-    return ", ".join(restore_province(part) for part in parts if part)
+    # A full stop before a comma ("Hai Bà Trưng., phường") is a speck.
+    parts = (part.strip().rstrip(".").strip() for part in " ".join(joined).split(","))
+    return ", ".join(restore_province(restore_unit(part)) for part in parts if part)

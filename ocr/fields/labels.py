@@ -49,6 +49,14 @@ LABELS: dict[str, tuple[str, ...]] = {
                        "thoi gian tra ket qua"),
 }
 
+# The English half of a card's bilingual label ("Quê quán / Place of origin"). A harsh scan garbles it
+# past matching as a label ("Place of orig/n", "Piace Gf reskKferxe"); it is still not the value.
+TRANSLATIONS: dict[str, str] = {
+    "full_name": "full name", "date_of_birth": "date of birth", "sex": "sex", "nationality": "nationality",
+    "place_of_origin": "place of origin", "place_of_residence": "place of residence",
+    "date_of_expiry": "date of expiry", "id_number": "personal identification number",
+}
+
 # Where a paper prints a field under its own words, those replace the general labels for that paper.
 TYPE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "cmnd": {
@@ -77,6 +85,7 @@ STOP_LABELS = (
     "ton giao", "nam sinh", "ghi bang chu", "bang chu", "von dieu le", "chuc danh", "ten cong ty viet tat",
     "ten cong ty viet bang tieng nuoc ngoai", "dia chi lien lac", "loai giay to phap ly cua ca nhan", "noi cap",
     "dac diem nhan dang", "so chung thuc", "giay to tuy than", "noi dang ky khai sinh", "noi dang ky ket hon",
+    "ho, chu dem, ten nguoi di khai sinh", "ho, chu dem, ten nguoi di dang ky",
     "hinh thuc su dung", "muc dich su dung", "thoi han su dung", "nguon goc su dung", "dang ky thay doi lan thu",
     "dang ky nhan ket qua tai", "thanh phan ho so", "so luong ho so", "thoi gian giai quyet", "kinh gui",
 )

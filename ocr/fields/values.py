@@ -40,8 +40,23 @@ def person_name(raw: str) -> str:
         words = words[1:]
     if not words:
         raise ValueIssue(f"no name in {raw!r}")
+    if len(words) > 1 and words[0].isupper():
+        words = _capitals(words)
     cased = [word[:1].upper() + word[1:].lower() for word in words]
     return " ".join([gazetteer.restore_surname(cased[0]), *cased[1:]])
+
+
+def _capitals(words: list[str]) -> list[str]:
+    """A name printed in capitals ends where the capitals do: lowercase after it is a speck or a
+    stamp that OCR read beside it ("VÕ QUANG HUY ị", "ĐẶNG MẠNH LÂM Sià", "NGUYỆTt")."""
+    kept = []
+    for word in words:
+        capitals = next((index for index, char in enumerate(word) if char.islower()), len(word))
+        if capitals == len(word) or capitals >= 2:
+            kept.append(word[:capitals])
+        if capitals < len(word):
+            break
+    return kept
 
 
 def address(raw: str) -> str:
