@@ -10,6 +10,7 @@ receipt.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -58,10 +59,18 @@ def _title_score(line: str, title: str) -> float:
     return max(opening, 0.7 * fuzz.partial_ratio(title, line) + 0.3 * fuzz.ratio(title, line))
 
 
+# Specks OCR reads before a title ("'TỜ KHAI"); a numbered line ("8. Nội dung đề nghị: Xác nhận
+# thông tin về cư trú") is an item of a form, never its title.
+_LEADING_SPECKS = re.compile(r"^[\W_]+")
+_NUMBERED_ITEM = re.compile(r"^\d{1,2}\s*[.)]")
+
+
 def classify(text: str) -> Classification:
-    lines = [fold(line).strip() for line in text.splitlines() if line.strip()]
+    lines = [_LEADING_SPECKS.sub("", fold(line).strip()) for line in text.splitlines() if line.strip()]
     best, best_score = Classification(OTHER, 0.0, ""), _MIN_SCORE
     for line in lines[:_TOP_LINES]:
+        if _NUMBERED_ITEM.match(line):
+            continue
         for doc_type, titles in TITLES.items():
             for title in titles:
                 score = _title_score(line, title)

@@ -61,6 +61,14 @@ def test_a_harsh_sideways_cmnd_photocopy_is_turned_upright_and_its_card_read():
         assert fields.get(key) == specimen.fields[key].value, key
 
 
+@pytest.mark.tesseract
+def test_a_cmnd_place_of_origin_ending_short_on_its_dotted_line_reads_as_printed():
+    # Its second line ("Vĩnh Long") leaves most of the dotted guide line bare, which
+    # Tesseract read as letters of that line: "ớt cà s1) cà Nhđệc vệ CƯ.) on".
+    specimen = _specimen("cmnd", 1)
+    assert _fields("cmnd", specimen.image, 300).get("place_of_origin") == specimen.fields["place_of_origin"].value
+
+
 def _boxed_form(seed_from: int = 0):
     """An application form whose number is printed in boxes (the generator boxes about half)."""
     for seed in range(seed_from, seed_from + 40):

@@ -51,6 +51,13 @@ def test_a_paper_named_in_the_body_does_not_decide_the_type():
     assert classify(letter).doc_type == OTHER
 
 
+def test_a_form_whose_numbered_item_names_another_paper_is_still_the_form():
+    # A speck before the title, and item 8 naming the residence paper the form asks for.
+    form = (MOTTO + "'TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ\nKính gửi: Công an phường Phú Thượng\n"
+            "8. Nội dung đề nghị: Xác nhận thông tin về cư trú")
+    assert classify(form).doc_type == "application_form"
+
+
 def test_card_back_is_recognised_by_its_machine_readable_zone():
     back = "Đặc điểm nhân dạng\nIDVNM2030012345079203001234<<5\n0305152M2805151VNM<<<<<<<<<<<2\nNGUYEN<<VAN<A"
     assert classify(back).doc_type == "cccd"

@@ -160,6 +160,13 @@ def test_a_row_below_is_taken_whole_though_accents_lift_some_of_its_words():
     assert values["place_of_residence"].text == "Số 83/32"
 
 
+def test_a_place_one_letter_from_a_label_is_not_that_label():
+    # "Nam Định" folds one letter away from "năm sinh", a label that ends a value.
+    values = _values("Nơi thường trú / Place of residence:\nSố 334, đường Phạm Ngũ Lão,\n"
+                     "huyện Bình Thạnh, Tỉnh Nam Định", "cccd")
+    assert values["place_of_residence"] == "Số 334, đường Phạm Ngũ Lão, huyện Bình Thạnh, Tỉnh Nam Định"
+
+
 def test_a_misread_last_label_word_does_not_turn_a_name_into_another_label():
     values = _values("Họ tên CHỬ THÀNH NAM\nSinh ngày 17-10-1996", "cmnd")
     assert values["full_name"] == "CHỬ THÀNH NAM"  # not "họ tên cha" (the father's label)
@@ -187,6 +194,7 @@ def test_a_misread_last_label_word_does_not_turn_a_name_into_another_label():
         ("father_name", "ĐẶNG MẠNH LÂM Sià", "Đặng Mạnh Lâm"),
         ("owner_name", "LÊ THỊ NGUYỆTt", "Lê Thị Nguyệt"),
         ("full_name", "Nguyễn Văn An", "Nguyễn Văn An"),  # printed in person case: left as printed
+        ("date_of_birth", "11z04-1978", "1978-04-11"),  # one separator misread: the other says what
     ],
 )
 def test_names_and_addresses_lose_specks_and_are_spelt_as_their_lists_spell_them(key, read, written):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
+from ocr.fields import gazetteer
 from ocr.fields.labels import AT_LINE_START, MULTILINE, TRANSLATIONS
 from ocr.fields.values import looks_like
 from ocr.tesseract import Word
@@ -146,8 +147,10 @@ def find_labels(line: Line, labels: dict[str, tuple[str, ...]]) -> list[Label]:
             starts = range(min(1, len(tokens))) if label in AT_LINE_START else range(len(tokens) - len(words) + 1)
             for first in starts:
                 window = tokens[first : first + len(words)]
-                # A colon ends a label: "Họ, chữ đệm, tên: VÕ ..." is not "họ, chữ đệm, tên vợ".
-                if _same_words(window, words) and ":" not in line.folded[window[0][2] : window[-1][1]]:
+                # A colon ends a label: "Họ, chữ đệm, tên: VÕ ..." is not "họ, chữ đệm, tên vợ". A
+                # province is not a label a letter away from it ("Nam Định", "năm sinh").
+                if (_same_words(window, words) and ":" not in line.folded[window[0][2] : window[-1][1]]
+                        and not gazetteer.is_province(" ".join(token for token, _, _ in window))):
                     candidates.append(Label(key, window[0][1], window[-1][2], float(len(label))))
     chosen: list[Label] = []
     for candidate in sorted(candidates, key=lambda c: (-(c.end - c.start), c.start)):
@@ -263,6 +266,9 @@ def _add_unlabelled(parts: list[tuple[Line, int, int]], line: Line, labels: list
 # A row below is the next printed line when its middle lies within this many of the
 # line heights above it: card and form leading is 1.2-1.45 lines.
 _NEXT_ROW_WITHIN = 1.6
+# A row's words differ in height by their accents and descenders ("đường" beside "Văn"), so their
+# middles spread by up to this many line heights; the next row is at least 1.2 away.
+_ROW_SPREAD = 0.75
 
 
 def _rows_below(lines: list[Line], line: Line, label: Label, parts: list[tuple[Line, int, int]],
@@ -290,10 +296,10 @@ def _rows_below(lines: list[Line], line: Line, label: Label, parts: list[tuple[L
         nearest = min(((span.top + span.bottom) / 2 for _, span in lower), default=None)
         if nearest is None or nearest > bottom + _NEXT_ROW_WITHIN * height:
             break
-        # Only the nearest row: a small label and its value below can both lie within reach.
-        # Its words' middles differ by their accents and descenders, so the whole row is taken,
-        # not only what lies within reach ("thường" of the label below a short "Cai").
-        row = [(other, span) for other, span in lower if (span.top + span.bottom) / 2 <= nearest + height / 2]
+        # Only the nearest row (a small label and its value below can both lie within reach), but
+        # all of it, not only what lies within reach ("thường" of the label under a short "Cai").
+        row = [(other, span) for other, span in lower
+               if (span.top + span.bottom) / 2 <= nearest + _ROW_SPREAD * height]
         row_line = _line(line.page, sorted(
             ((other.text[span.start : span.end], span.confidence, (span.left, span.right, span.top, span.bottom))
              for other, span in row), key=lambda word: word[2][0]))

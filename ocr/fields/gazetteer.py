@@ -48,6 +48,7 @@ _SURNAME_SET = frozenset(SURNAMES)
 _PROVINCES = _by_fold([name for province in PROVINCES.values()
                        for name in (province.name, province.name_since_2025)])
 _PROVINCE_SET = frozenset(_PROVINCES.values())
+_PROVINCE_NAMES = frozenset(_key(re.sub(r"^(Tỉnh|Thành phố) ", "", name)) for name in _PROVINCES.values() if name)
 
 
 def restore_surname(word: str) -> str:
@@ -55,6 +56,11 @@ def restore_surname(word: str) -> str:
     if word in _SURNAME_SET:
         return word
     return _SURNAMES.get(_key(word)) or word
+
+
+def is_province(words: str) -> bool:
+    """Whether the words name a province, without its "Tỉnh" or "Thành phố"."""
+    return _key(words) in _PROVINCE_NAMES
 
 
 def restore_province(part: str) -> str:

@@ -75,11 +75,16 @@ def digits(raw: str, lengths: tuple[int, ...]) -> str:
 
 # OCR reads the slash between date parts as I, J, l or |; the digits are left alone.
 _MISREAD_SEPARATOR = re.compile(r"(?<=\d)\s*[IJl|\\]\s*(?=\d)")
+# One separator read as some other mark ("11z04-1978"): the other one says what it was.
+_ODD_FIRST_SEPARATOR = re.compile(r"(?<!\d)(\d{1,2})[^\d\s](\d{1,2})([/.-])(\d{4})(?!\d)")
+_ODD_SECOND_SEPARATOR = re.compile(r"(?<!\d)(\d{1,2})([/.-])(\d{1,2})[^\d\s](\d{4})(?!\d)")
 
 
 def iso_date(raw: str) -> str:
     """The first date printed in the value ("14 giờ 15 phút, ngày 10/12/2023" -> 2023-12-10)."""
-    found = find_dates(_MISREAD_SEPARATOR.sub("/", raw))
+    raw = _MISREAD_SEPARATOR.sub("/", raw)
+    raw = _ODD_SECOND_SEPARATOR.sub(r"\1\2\3\2\4", _ODD_FIRST_SEPARATOR.sub(r"\1\3\2\3\4", raw))
+    found = find_dates(raw)
     if not found:
         raise ValueIssue(f"no date in {raw!r}")
     if found[0].value is None:
