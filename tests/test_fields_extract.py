@@ -74,13 +74,13 @@ def test_unreadable_values_raise_rather_than_guess(key, raw):
 
 
 def _boxed_lines(rows: list[tuple[int, list[tuple]]]):
-    """OCR lines with word boxes: each row is (block, [(text, left, top[, height])]), words 28 px high
-    unless said."""
+    """OCR lines with word boxes: each row is (block, [(text, left, top[, height[, confidence]])]),
+    words 28 px high and read at 0.95 unless said."""
     from ocr.fields.extract import lines_from_words
     from ocr.tesseract import Word
 
-    words = [Word(text, 0.95, left, top, 14 * len(text), height[0] if height else 28, block, 1, number)
-             for number, (block, row) in enumerate(rows) for text, left, top, *height in row]
+    words = [Word(text, (*rest, 28, 0.95)[1], left, top, 14 * len(text), (*rest, 28)[0], block, 1, number)
+             for number, (block, row) in enumerate(rows) for text, left, top, *rest in row]
     return lines_from_words(tuple(words), 1)
 
 
@@ -158,6 +158,23 @@ def test_a_row_below_is_taken_whole_though_accents_lift_some_of_its_words():
     values = find_values(lines, FIELDS_BY_TYPE["cmnd"], labels_for("cmnd"))
     assert values["place_of_origin"].text == "Xã Xuân Tỉnh Lào Cai"
     assert values["place_of_residence"].text == "Số 83/32"
+
+
+def test_specks_read_as_words_are_not_part_of_a_value():
+    lines = _boxed_lines([  # as read off a harsh CCCD copy at 200 dpi, made smaller
+        (1, [("Quê", 1050, 699, 18), ("quán:", 1092, 700, 17)]),
+        (1, [("Xã", 1052, 721, 18), ("Tân", 1086, 715, 30), ("Lập,", 1135, 719, 24), ("Thành", 1187, 714, 29),
+             ("phố", 1270, 713, 32), ("Đà", 1320, 713, 32), ("Nẵng", 1360, 713, 32)]),
+        # Speckle left of the next label, one of them a pixel high.
+        (1, [("X.", 832, 765, 14, 0.44), ("HS:", 933, 779, 1, 0.05), ("Nơi", 1050, 755, 20),
+             ("thường", 1085, 754, 18), ("trú:", 1153, 754, 14)]),
+        (2, [("Số", 1050, 773, 24), ("1,", 1088, 779, 19), ("đường", 1113, 779, 23), ("Lê", 1192, 779, 23),
+             ("Lợi", 1223, 779, 23)]),
+        (3, [("su", 1618, 830, 23, 0.41)]),  # the card's pattern under the address
+    ])
+    values = find_values(lines, FIELDS_BY_TYPE["cccd"], labels_for("cccd"))
+    assert values["place_of_origin"].text == "Xã Tân Lập, Thành phố Đà Nẵng"
+    assert values["place_of_residence"].text == "Số 1, đường Lê Lợi"
 
 
 def test_a_place_one_letter_from_a_label_is_not_that_label():

@@ -73,10 +73,19 @@ class Label:
     score: float
 
 
+# A "word" this much flatter than the page's text is a speck Tesseract read letters into ("HS:" one
+# pixel high): no letter is that flat.
+_FLAT = 0.35
+
+
 def lines_from_words(words: tuple[Word, ...], page: int) -> list[Line]:
-    """Tesseract's own line grouping, in its reading order."""
+    """Tesseract's own line grouping, in its reading order, without specks read as flat words."""
+    heights = sorted(word.height for word in words if any(char.isalnum() for char in word.text))
+    flat = _FLAT * heights[len(heights) // 2] if heights else 0
     grouped: dict[tuple[int, int, int], list[Word]] = {}
     for word in words:
+        if word.height < flat and any(char.isalnum() for char in word.text):
+            continue
         grouped.setdefault((word.block, word.paragraph, word.line), []).append(word)
     return [_line(page, [(w.text, w.confidence, (w.left, w.left + w.width, w.top, w.top + w.height)) for w in line],
                   block=line[0].block)
@@ -255,10 +264,16 @@ def _lines_after(lines: list[Line], labels_per_line: list[list[Label]], index: i
     return parts
 
 
+# Below this mean word confidence, unlabelled text is specks OCR read off noise or a card's
+# pattern ("X. HS:" before the next label, "su" under an address), not a value running on.
+_SPECK_CONFIDENCE = 0.5
+
+
 def _add_unlabelled(parts: list[tuple[Line, int, int]], line: Line, labels: list[Label]) -> bool:
     """Add the line's text up to its first label; False when a label ends the value there."""
     cut = labels[0].start if labels else len(line.text)
-    if _trim(line.text, 0, cut)[0] < cut and not _LIST_MARKER.match(line.text[:cut]):
+    if (_trim(line.text, 0, cut)[0] < cut and not _LIST_MARKER.match(line.text[:cut])
+            and line.confidence(0, cut) >= _SPECK_CONFIDENCE):
         parts.append((line, 0, cut))
     return not labels
 
@@ -266,9 +281,6 @@ def _add_unlabelled(parts: list[tuple[Line, int, int]], line: Line, labels: list
 # A row below is the next printed line when its middle lies within this many of the
 # line heights above it: card and form leading is 1.2-1.45 lines.
 _NEXT_ROW_WITHIN = 1.6
-# A row's words differ in height by their accents and descenders ("đường" beside "Văn"), so their
-# middles spread by up to this many line heights; the next row is at least 1.2 away.
-_ROW_SPREAD = 0.75
 
 
 def _rows_below(lines: list[Line], line: Line, label: Label, parts: list[tuple[Line, int, int]],
@@ -296,10 +308,13 @@ def _rows_below(lines: list[Line], line: Line, label: Label, parts: list[tuple[L
         nearest = min(((span.top + span.bottom) / 2 for _, span in lower), default=None)
         if nearest is None or nearest > bottom + _NEXT_ROW_WITHIN * height:
             break
-        # Only the nearest row (a small label and its value below can both lie within reach), but
-        # all of it, not only what lies within reach ("thường" of the label under a short "Cai").
-        row = [(other, span) for other, span in lower
-               if (span.top + span.bottom) / 2 <= nearest + _ROW_SPREAD * height]
+        # Only the nearest row (a small label and its value below can both lie within reach), and
+        # the rest of the Tesseract lines it is in: accents and descenders move a word's middle
+        # ("thường" of the label under a short "Cai" lay beyond reach).
+        near = [(other, span) for other, span in lower if (span.top + span.bottom) / 2 <= nearest + height / 2]
+        row_lines = {id(other) for other, _ in near}
+        row = near + [(other, span) for other, span in lower if id(other) in row_lines
+                      and nearest + height / 2 < (span.top + span.bottom) / 2 <= nearest + height]
         row_line = _line(line.page, sorted(
             ((other.text[span.start : span.end], span.confidence, (span.left, span.right, span.top, span.bottom))
              for other, span in row), key=lambda word: word[2][0]))
