@@ -18,7 +18,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ocr import dotted_lines, tesseract
+from ocr import dotted_lines, preprocess, tesseract
 from ocr.regions import Region, mm_to_px, with_region_reread
 from ocr.tesseract import Recognition, Word
 
@@ -49,13 +49,35 @@ def find_cards(gray: np.ndarray, dpi: int) -> list[Region]:
     return sorted(cards, key=lambda card: (card.top, card.left))
 
 
-def read_card(gray: np.ndarray, card: Region, *, dpi: int, lang: str, timeout: float,
-              first_block: int) -> tuple[Word, ...]:
-    """The card's words, read enlarged, in page coordinates; blocks numbered from `first_block`."""
+def _enlarged(gray: np.ndarray, card: Region, dpi: int) -> tuple[np.ndarray, float]:
+    """The card cut out at the dpi it reads best at, without its dotted guide lines; and the scale."""
     scale = max(1.0, _READ_DPI / dpi)
     crop = gray[card.top : card.top + card.height, card.left : card.left + card.width]
     enlarged = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-    enlarged = dotted_lines.remove_dotted_lines(enlarged, round(dpi * scale))
+    return dotted_lines.remove_dotted_lines(enlarged, round(dpi * scale)), scale
+
+
+def upright_turn(gray: np.ndarray, card: Region, turns: tuple[int, ...], *, dpi: int, lang: str,
+                 timeout: float) -> int:
+    """Of `turns` (clockwise degrees), the one under which the card reads best.
+
+    A harsh copy can read better upside down than upright as a whole page, where
+    the small print reads as nothing either way; the enlarged card does not.
+    """
+    enlarged, scale = _enlarged(gray, card, dpi)
+
+    def confidence(turn: int) -> float:
+        turned = preprocess.rotate_quarter_turns(enlarged, turn)
+        return tesseract.recognise(turned, dpi=round(dpi * scale), lang=lang, timeout=timeout,
+                                   text_layer=False).confidence
+
+    return max(turns, key=confidence)
+
+
+def read_card(gray: np.ndarray, card: Region, *, dpi: int, lang: str, timeout: float,
+              first_block: int) -> tuple[Word, ...]:
+    """The card's words, read enlarged, in page coordinates; blocks numbered from `first_block`."""
+    enlarged, scale = _enlarged(gray, card, dpi)
     recognition = tesseract.recognise(enlarged, dpi=round(dpi * scale), lang=lang, timeout=timeout,
                                       text_layer=False)
     return tuple(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from ocr.tesseract import Word, lines_of
 from search.folding import fold
 
 OTHER = "other"
@@ -63,6 +64,13 @@ def _title_score(line: str, title: str) -> float:
 # thông tin về cư trú") is an item of a form, never its title.
 _LEADING_SPECKS = re.compile(r"^[\W_]+")
 _NUMBERED_ITEM = re.compile(r"^\d{1,2}\s*[.)]")
+
+
+def top_down(words: tuple[Word, ...]) -> str:
+    """A page's lines from the top down, whatever order Tesseract read its blocks in: it read a
+    marriage certificate's two-column table before the title printed above it."""
+    return "\n".join(" ".join(word.text for word in line)
+                     for line in sorted(lines_of(words), key=lambda line: min(word.top for word in line)))
 
 
 def classify(text: str) -> Classification:

@@ -95,15 +95,15 @@ def _orient(pixels: np.ndarray, dpi: int, options: PageOptions, upright: _Readin
 
     Photocopied cards (`cards`, found on the unturned page) say which way the
     page lies (portrait cards: sideways), leaving a choice between two turns
-    that reading settles; Tesseract's OSD confused upside-down with upright on
-    such sparse pages. Other pages follow OSD.
+    that reading the largest card settles; Tesseract's OSD confused upside-down
+    with upright on such sparse pages. Other pages follow OSD.
     """
     if cards:
         sideways = sum(card.portrait for card in cards) > len(cards) / 2
-        readings = [(turn, _attempt(pixels, turn, dpi, options)) for turn in ((90, 270) if sideways else (180,))]
-        if not sideways:
-            readings.append((0, upright))
-        return max(readings, key=lambda reading: reading[1].recognition.confidence)
+        largest = max(cards, key=lambda card: card.width * card.height)
+        turn = cards_on_page.upright_turn(upright.ocr_image, largest, (90, 270) if sideways else (0, 180), dpi=dpi,
+                                          lang=options.lang, timeout=options.timeout_seconds)
+        return turn, (upright if turn == 0 else _attempt(pixels, turn, dpi, options))
     orientation = tesseract.detect_orientation(upright.ocr_image, dpi=dpi, timeout=options.timeout_seconds)
     if (
         orientation is not None
@@ -154,10 +154,8 @@ def _reread_machine_zone(gray: np.ndarray, ocr_image: np.ndarray, recognition: R
     right; the check digits tell which. Readings go on, separated by blank
     lines, until one holds.
     """
-    lines: dict[tuple[int, int, int], list[tesseract.Word]] = {}
-    for word in recognition.words:
-        lines.setdefault((word.block, word.paragraph, word.line), []).append(word)
-    zone = [word for words in lines.values() if sum(w.text.count("<") for w in words) >= 3 for word in words]
+    zone = [word for words in tesseract.lines_of(recognition.words) if sum(w.text.count("<") for w in words) >= 3
+            for word in words]
     if not zone:
         return None
     height = max(word.height for word in zone)

@@ -192,6 +192,14 @@ def words_to_text(words: tuple[Word, ...]) -> str:
     return "\n".join(lines)
 
 
+def lines_of(words: tuple[Word, ...]) -> list[list[Word]]:
+    """The words of each of Tesseract's lines, in its reading order."""
+    lines: dict[tuple[int, int, int], list[Word]] = {}
+    for word in words:
+        lines.setdefault((word.block, word.paragraph, word.line), []).append(word)
+    return list(lines.values())
+
+
 def mean_confidence(words: tuple[Word, ...]) -> float:
     characters = sum(len(word.text) for word in words)
     if characters == 0:

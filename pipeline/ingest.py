@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ocr import detect
-from ocr.classify import OTHER, Classification, classify
+from ocr.classify import OTHER, Classification, classify, top_down
 from ocr.document import DocumentText, OcrOptions, PageProgress, recognise_document
 from ocr.fields.qr_payload import QrFacts, read_qr_payload
 from ocr.fields.read import read_fields
@@ -182,7 +182,7 @@ def build_record(
         for page in pages
         if page["source"] == "ocr" and page["text"] and page["confidence"] < REVIEW_BELOW_CONFIDENCE
     ]
-    found = classify_pages([page["text"] for page in pages])
+    found = classify_pages([top_down(page.words) if page.words else page.text for page in text.pages])
     if declared.doc_type and found.doc_type not in (OTHER, declared.doc_type):
         issues.append(f"declared as {declared.doc_type} at the counter, but the paper reads as {found.doc_type}")
     doc_type = declared.doc_type or found.doc_type

@@ -62,6 +62,18 @@ def test_a_harsh_sideways_cmnd_photocopy_is_turned_upright_and_its_card_read():
 
 
 @pytest.mark.tesseract
+def test_a_harsh_upside_down_cmnd_photocopy_is_turned_by_reading_its_card():
+    # Upright, the page's small print read as almost nothing (7 words at 0.16); upside down
+    # as more gibberish at 0.31. Read enlarged, the card itself tells which way is up.
+    specimen = _specimen("cmnd", 7)
+    harsh = degrade.Degradation(dpi=300, rotation=180, skew_degrees=-1.74, noise_sigma=7.6, speck_density=8.7e-5,
+                                blur_sigma=0.98, lighting=0.26, jpeg_quality=44)
+    fields = _fields("cmnd", degrade.apply(specimen.image, harsh, 7), 300)
+    for key in ("id_number", "full_name", "date_of_birth"):
+        assert fields.get(key) == specimen.fields[key].value, key
+
+
+@pytest.mark.tesseract
 def test_a_cmnd_place_of_origin_ending_short_on_its_dotted_line_reads_as_printed():
     # Its second line ("Vĩnh Long") leaves most of the dotted guide line bare, which
     # Tesseract read as letters of that line: "ớt cà s1) cà Nhđệc vệ CƯ.) on".

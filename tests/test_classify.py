@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ocr.classify import OTHER, classify
+from ocr.classify import OTHER, classify, top_down
+from ocr.tesseract import Word, words_to_text
 
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
 
@@ -56,6 +57,18 @@ def test_a_form_whose_numbered_item_names_another_paper_is_still_the_form():
     form = (MOTTO + "'TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ\nKính gửi: Công an phường Phú Thượng\n"
             "8. Nội dung đề nghị: Xác nhận thông tin về cư trú")
     assert classify(form).doc_type == "application_form"
+
+
+def test_a_title_printed_above_a_table_decides_though_ocr_read_the_table_first():
+    def line(text: str, top: int, block: int) -> list[Word]:
+        return [Word(word, 0.9, 100 + 80 * index, top, 70, 30, block, 1, 1) for index, word in enumerate(text.split())]
+
+    # A marriage certificate's two columns of labels and values, each read as a block of its own
+    # before the block holding the title.
+    table = [word for row in range(16) for word in line(f"Họ, chữ đệm, tên: người {row}", 900 + 50 * row, 1 + row)]
+    words = (*line("ỦY BAN NHÂN DÂN", 100, 0), *table, *line("GIẤY CHỨNG NHẬN KẾT HÔN", 300, 20))
+    assert classify(words_to_text(words)).doc_type == OTHER  # the title is past the top lines
+    assert classify(top_down(words)).doc_type == "marriage_certificate"
 
 
 def test_card_back_is_recognised_by_its_machine_readable_zone():

@@ -21,7 +21,7 @@ from rapidfuzz.distance import Levenshtein
 from ocr.fields import gazetteer
 from ocr.fields.labels import AT_LINE_START, MULTILINE, TRANSLATIONS
 from ocr.fields.values import looks_like
-from ocr.tesseract import Word
+from ocr.tesseract import Word, lines_of
 from search.folding import fold
 
 _SEPARATORS = " :;/-.,|_*"
@@ -82,14 +82,10 @@ def lines_from_words(words: tuple[Word, ...], page: int) -> list[Line]:
     """Tesseract's own line grouping, in its reading order, without specks read as flat words."""
     heights = sorted(word.height for word in words if any(char.isalnum() for char in word.text))
     flat = _FLAT * heights[len(heights) // 2] if heights else 0
-    grouped: dict[tuple[int, int, int], list[Word]] = {}
-    for word in words:
-        if word.height < flat and any(char.isalnum() for char in word.text):
-            continue
-        grouped.setdefault((word.block, word.paragraph, word.line), []).append(word)
+    kept = tuple(word for word in words if word.height >= flat or not any(char.isalnum() for char in word.text))
     return [_line(page, [(w.text, w.confidence, (w.left, w.left + w.width, w.top, w.top + w.height)) for w in line],
                   block=line[0].block)
-            for line in grouped.values()]
+            for line in lines_of(kept)]
 
 
 def lines_from_text(text: str, page: int, confidence: float = 1.0) -> list[Line]:
