@@ -52,23 +52,21 @@ def test_cards_on_a_sideways_page_lie_portrait():
 
 
 @pytest.mark.tesseract
-def test_a_harsh_sideways_cmnd_photocopy_is_turned_upright_and_its_card_read():
-    specimen = _specimen("cmnd", 3, dpi=250)
-    harsh = degrade.Degradation(dpi=250, rotation=90, skew_degrees=-1.5, noise_sigma=9.0, speck_density=5e-5,
-                                blur_sigma=0.8, lighting=0.25, jpeg_quality=50)
-    fields = _fields("cmnd", degrade.apply(specimen.image, harsh, 7), 250)
-    for key in ("id_number", "full_name", "date_of_birth"):
-        assert fields.get(key) == specimen.fields[key].value, key
-
-
-@pytest.mark.tesseract
-def test_a_harsh_upside_down_cmnd_photocopy_is_turned_by_reading_its_card():
-    # Upright, the page's small print read as almost nothing (7 words at 0.16); upside down
-    # as more gibberish at 0.31. Read enlarged, the card itself tells which way is up.
-    specimen = _specimen("cmnd", 7)
-    harsh = degrade.Degradation(dpi=300, rotation=180, skew_degrees=-1.74, noise_sigma=7.6, speck_density=8.7e-5,
-                                blur_sigma=0.98, lighting=0.26, jpeg_quality=44)
-    fields = _fields("cmnd", degrade.apply(specimen.image, harsh, 7), 300)
+@pytest.mark.parametrize(
+    ("seed", "harsh"),
+    [
+        (3, degrade.Degradation(dpi=250, rotation=90, skew_degrees=-1.5, noise_sigma=9.0, speck_density=5e-5,
+                                blur_sigma=0.8, lighting=0.25, jpeg_quality=50)),
+        # Upright, this page's small print read as almost nothing (7 words at 0.16), upside down as
+        # more gibberish (0.31); read enlarged, the card itself tells which way is up.
+        (7, degrade.Degradation(dpi=300, rotation=180, skew_degrees=-1.74, noise_sigma=7.6, speck_density=8.7e-5,
+                                blur_sigma=0.98, lighting=0.26, jpeg_quality=44)),
+    ],
+    ids=["sideways", "upside-down"],
+)
+def test_a_harsh_turned_cmnd_photocopy_is_turned_upright_and_its_card_read(seed, harsh):
+    specimen = _specimen("cmnd", seed, dpi=harsh.dpi)
+    fields = _fields("cmnd", degrade.apply(specimen.image, harsh, 7), harsh.dpi)
     for key in ("id_number", "full_name", "date_of_birth"):
         assert fields.get(key) == specimen.fields[key].value, key
 
