@@ -1,20 +1,18 @@
 """Search latency through the HTTP API of `sohoa serve`, beside the same searches in process and on the bare index.
 
-Fills a fresh SOHOA_HOME (embedded SQLite index, local object store) with synthetic
-records, 10,000 and then 100,000 of them: about 2 KB of Vietnamese administrative
-text each, with names, personal numbers, dossier and procedure codes and an agency
-(the generator of benchmarks/search_sqlite.py). Each record is indexed with
-`upsert_many` in batches and its JSON written to the store as ingest does, because
-the service reads stored records to decide what an agency's officer or a procedure
-filter may show. At each size it starts `sohoa serve` (uvicorn) in a subprocess and
+Fills the embedded SQLite index of a fresh SOHOA_HOME with synthetic records,
+10,000 and then 100,000 of them: about 2 KB of Vietnamese administrative text each,
+with names, personal numbers, dossier and procedure codes and an agency (the
+generator of benchmarks/search_sqlite.py), indexed with `upsert_many` in batches.
+Search asks the index alone, so no record JSON is written to the store. At each size
+it starts `sohoa serve` (uvicorn) in a subprocess and
 sends the same ~200 searches, one after another over one keep-alive connection
 (httpx), as an officer of every agency or of one agency:
 
 - names with and without diacritics, a given name alone, common words, personal
   numbers and dossier codes, a name with a doc_type, owner or date filter, an owner's
   records listed without words (the index alone decides these);
-- a name searched by an officer of one agency, and a name with a procedure code filter:
-  the index cannot filter these, so the service walks its hits and reads the records.
+- a name searched by an officer of one agency, and a name with a procedure code filter.
 
 Three timings per search:
 
@@ -23,7 +21,7 @@ Three timings per search:
 - service: `service.operations.search` in this process on the same home (search,
   doc_type counts, audit log write), so HTTP minus service is the web layer;
 - index: the one `SqliteIndex.search` call underneath (limit 20, the filters the
-  index knows), what benchmarks/search_sqlite.py measures.
+  service narrows the request to), what benchmarks/search_sqlite.py measures.
 
     .venv/bin/python benchmarks/search_api.py [--sizes 10000,100000] [--queries 200] [--seed 1] [--keep]
 
@@ -55,16 +53,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from search_sqlite import make_queries, make_records, percentile  # noqa: E402
 
 from flows.settings import Settings  # noqa: E402
-from pipeline import keys  # noqa: E402
-from pipeline.ingest import encode_record  # noqa: E402
+from search.base import Filters  # noqa: E402
 from search.folding import fold  # noqa: E402
 from search.sqlite import SqliteIndex  # noqa: E402
 from service import operations  # noqa: E402
 from service.auth import Principal  # noqa: E402
 from service.operations import Caller  # noqa: E402
-from service.searching import SearchRequest  # noqa: E402
+from service.searching import SearchRequest, scope_filters  # noqa: E402
 from service.services import build_services, local_issuer  # noqa: E402
-from storage.local import LocalObjectStore  # noqa: E402
 
 SOHOA = Path(sys.executable).parent / "sohoa"
 BATCH = 1000
@@ -84,37 +80,25 @@ class Query:
 
 
 def records_for(count: int, rng: random.Random, first: int) -> Iterator[dict[str, Any]]:
-    """search_sqlite's records, completed as ingest writes them: agency, procedure code, storage keys."""
+    """search_sqlite's records with what the service filters on beside them: agency and procedure code."""
     for number, record in enumerate(make_records(count, rng), start=first):
-        record["sha256"] = record["id"]
-        record["schema_version"] = 1
         record["source"]["filename"] = f"scan_{number:06d}.pdf"
         record["agency"] = rng.choice(AGENCIES)
         record["procedure_code"] = rng.choice(PROCEDURES)
-        record["needs_review"] = False
-        record["qr_codes"] = []
-        record["issues"] = []
-        record["storage"] = {"original": keys.original(record["id"]), "searchable_pdf": keys.searchable_pdf(
-            record["id"]), "words": keys.words(record["id"])}
         yield record
 
 
-def fill(index: SqliteIndex, store: LocalObjectStore, count: int, rng: random.Random, first: int,
-         sample: list[dict[str, Any]]) -> tuple[float, float]:
-    """Add `count` records; keeps a sample of them (without their text) to build queries from."""
-    index_seconds = store_seconds = 0.0
+def fill(index: SqliteIndex, count: int, rng: random.Random, first: int, sample: list[dict[str, Any]]) -> float:
+    """Add `count` records, returning the seconds spent indexing; keeps a sample of them (without their
+    text) to build queries from."""
+    index_seconds = 0.0
     batch: list[dict[str, Any]] = []
 
     def flush() -> None:
-        nonlocal index_seconds, store_seconds
+        nonlocal index_seconds
         started = time.perf_counter()
         index.upsert_many(batch)
         index_seconds += time.perf_counter() - started
-        started = time.perf_counter()
-        for record in batch:
-            store.put_bytes(keys.record(record["id"]), encode_record(record), content_type="application/json",
-                            overwrite=False)
-        store_seconds += time.perf_counter() - started
         batch.clear()
 
     for record in records_for(count, rng, first):
@@ -125,11 +109,12 @@ def fill(index: SqliteIndex, store: LocalObjectStore, count: int, rng: random.Ra
             flush()
     if batch:
         flush()
-    return index_seconds, store_seconds
+    return index_seconds
 
 
-def queries_for(sample: list[dict[str, Any]], count: int, rng: random.Random) -> list[Query]:
-    """search_sqlite's ten kinds of search by an officer of every agency, and two kinds the service scans for."""
+def queries_for(sample: list[dict[str, Any]], count: int, rng: random.Random) -> tuple[list[Query], list[str]]:
+    """search_sqlite's ten kinds of search by an officer of every agency, and two kinds that narrow by what
+    only the service knows: the officer's agency, and a procedure code."""
     plain = make_queries(sample, count - count // 6, rng)
     queries = [Query(kind, text, dict(filters), "all") for kind, text, filters in plain]
     ours = [record for record in sample if record["agency"] == THE_AGENCY]
@@ -141,8 +126,9 @@ def queries_for(sample: list[dict[str, Any]], count: int, rng: random.Random) ->
         else:
             queries.append(Query("name + procedure filter", fold(name),
                                  {"procedure_code": record["procedure_code"]}, "all"))
+    kinds = list(dict.fromkeys(query.kind for query in queries))
     rng.shuffle(queries)
-    return queries
+    return queries, kinds
 
 
 def api_params(query: Query) -> dict[str, str]:
@@ -225,16 +211,14 @@ def measure_in_process(home: Path, queries: list[Query]) -> tuple[tuple[dict, di
     }
 
     def request(query: Query) -> SearchRequest:
-        filters = query.filters
-        return SearchRequest(query.text, filters.get("doc_type"), filters.get("owner_id"), filters.get("dossier_code"),
-                             filters.get("procedure_code"), filters.get("date_from"), filters.get("date_to"), LIMIT, 0)
+        return SearchRequest(query.text, Filters(**query.filters), LIMIT, 0)
 
     def service_search(query: Query) -> int:
         return operations.search(services, callers[query.officer], request(query)).total
 
     def index_search(query: Query) -> int:
-        known = {name: value for name, value in query.filters.items() if name != "procedure_code"}
-        return services.index.search(query.text, limit=LIMIT, offset=0, **known).total
+        filters = scope_filters(callers[query.officer].principal, request(query))  # as the service narrows it
+        return services.index.search(query.text, filters, limit=LIMIT, offset=0).total
 
     try:
         return timed(queries, service_search), timed(queries, index_search)
@@ -286,19 +270,17 @@ def main() -> None:
             "agency": issuer.mint(subject="bench-h57", role="officer", agency=THE_AGENCY, name="Bench H57",
                                   lifetime=dt.timedelta(hours=24)),
         }
-        store = LocalObjectStore(settings.store_root)
         sample: list[dict[str, Any]] = []
         have = 0
         for size in sizes:
             added = size - have
             with SqliteIndex(settings.index_path) as index:
-                index_seconds, store_seconds = fill(index, store, added, rng, have, sample)
+                index_seconds = fill(index, added, rng, have, sample)
             have = size
             index_mib = sum(path.stat().st_size for path in home.glob("index.sqlite3*")) / 2**20
             print(f"\nfilled to {size:,} records (+{added:,}): index {index_seconds:.1f} s (upsert_many, "
-                  f"{BATCH}/batch), record JSON to the store {store_seconds:.1f} s; index files {index_mib:.0f} MiB")
-            queries = queries_for(sample, arguments.queries, random.Random(arguments.seed + size))
-            kinds = list(dict.fromkeys(query.kind for query in sorted(queries, key=lambda q: _KIND_ORDER(q.kind))))
+                  f"{BATCH}/batch); index files {index_mib:.0f} MiB")
+            queries, kinds = queries_for(sample, arguments.queries, random.Random(arguments.seed + size))
             server = Server(home)
             try:
                 http = measure_http(server, tokens, queries)
@@ -311,15 +293,6 @@ def main() -> None:
             print(f"\nkept {home}")
         else:
             shutil.rmtree(home, ignore_errors=True)
-
-
-_KINDS = ["name with diacritics", "name without diacritics", "given name only", "common words", "id number",
-          "dossier code", "name + doc_type filter", "name + owner filter", "name + date range",
-          "list owner's records", "agency officer: name", "name + procedure filter"]
-
-
-def _KIND_ORDER(kind: str) -> int:  # noqa: N802
-    return _KINDS.index(kind) if kind in _KINDS else len(_KINDS)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from search.base import Filters
 from search.folding import fold
 from search.sqlite import SqliteIndex
 
@@ -167,11 +168,11 @@ def main() -> None:
 
             queries = make_queries(records, arguments.queries, rng)
             for _, query, filters in queries[:10]:  # warm the page cache
-                index.search(query, **filters)
+                index.search(query, Filters(**filters))
             latencies: dict[str, list[float]] = defaultdict(list)
             for kind, query, filters in queries:
                 started = time.perf_counter()
-                index.search(query, **filters)
+                index.search(query, Filters(**filters))
                 latencies[kind].append((time.perf_counter() - started) * 1000)
 
     every = [latency for samples in latencies.values() for latency in samples]

@@ -81,9 +81,10 @@ def search(
 ) -> None:
     """Find records by name, ID number, dossier code or any words in them."""
     from flows.wiring import build_index
+    from search.base import Filters
 
     index = build_index(Settings())
-    results = index.search(query, owner_id=owner, doc_type=doc_type, dossier_code=dossier, limit=limit)
+    results = index.search(query, Filters(owner_id=owner, doc_type=doc_type, dossier_code=dossier), limit=limit)
     index.close()
     if as_json:
         _print_json({"query": query, "total": results.total, "hits": [hit.__dict__ for hit in results.hits]})

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from search.folding import nfc
+from search.folding import nfc, tokens
 
 # Markers around matched words in `SearchHit.snippet`: guillemets rather than
 # brackets, because brackets occur in administrative text and in OCR noise
@@ -137,6 +137,30 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class Filters:
+    """What a search is narrowed to; None is no restriction. `date_from` / `date_to`
+    bound the date of ingestion, inclusive."""
+
+    owner_id: str | None = None
+    doc_type: str | None = None
+    dossier_code: str | None = None
+    procedure_code: str | None = None
+    agency: str | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+
+NO_FILTERS = Filters()
+
+
+def query_chunks(query: str) -> list[str]:
+    """The whitespace-separated pieces of a query that hold a word. Each is
+    matched as a phrase, so "000.00.31.H57-221010-0001" or "12/03/2024" must
+    occur as written rather than as numbers scattered over the page."""
+    return [chunk for chunk in nfc(query).split() if tokens(chunk)]
+
+
+@dataclass(frozen=True)
 class SearchResults:
     total: int
     """Every record matching query and filters, not just this page of hits."""
@@ -174,39 +198,17 @@ class Index(Protocol):
         so a caller can tell a unique prefix from an ambiguous one."""
         ...
 
-    def search(
-        self,
-        query: str,
-        *,
-        owner_id: str | None = None,
-        doc_type: str | None = None,
-        dossier_code: str | None = None,
-        procedure_code: str | None = None,
-        agency: str | None = None,
-        date_from: datetime.date | None = None,
-        date_to: datetime.date | None = None,
-        limit: int = 10,
-        offset: int = 0,
-    ) -> SearchResults:
+    def search(self, query: str, filters: Filters = NO_FILTERS, *, limit: int = 10, offset: int = 0
+               ) -> SearchResults:
         """Records whose text holds every word of `query`, ignoring case and
         diacritics, best first. A query without words lists the records that
-        match the filters, newest first (nothing when there are no filters).
-        `date_from` / `date_to` bound the date of ingestion, inclusive."""
+        match the filters, newest first (nothing when there are no filters)."""
         ...
 
-    def doc_type_counts(
-        self,
-        query: str,
-        *,
-        owner_id: str | None = None,
-        dossier_code: str | None = None,
-        procedure_code: str | None = None,
-        agency: str | None = None,
-        date_from: datetime.date | None = None,
-        date_to: datetime.date | None = None,
-    ) -> dict[str, int]:
-        """How many records `search` would find per doc_type with these filters: the counts
-        a results page offers beside its type filter. Kinds with no record are left out."""
+    def doc_type_counts(self, query: str, filters: Filters = NO_FILTERS) -> dict[str, int]:
+        """How many records `search` would find per doc_type with these filters, whatever
+        `filters.doc_type` says: the counts a results page offers beside its type filter.
+        Kinds with no record are left out."""
         ...
 
     def close(self) -> None: ...

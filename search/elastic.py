@@ -40,11 +40,11 @@ stays partly applied (and raises), to be repaired by retrying or reindexing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal
 
@@ -55,13 +55,16 @@ from elasticsearch.helpers import streaming_bulk
 from search.base import (
     HIGHLIGHT_CLOSE,
     HIGHLIGHT_OPEN,
+    NO_FILTERS,
+    Filters,
     IndexedRecord,
     SearchHit,
     SearchIndexError,
     SearchResults,
     SearchUnavailableError,
+    query_chunks,
 )
-from search.folding import nfc, tokens
+from search.folding import nfc
 from search.snippets import SNIPPET_WIDTH
 
 DEFAULT_ALIAS = "sohoa-records"
@@ -83,17 +86,6 @@ _FIRST_INDEX_TIME = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 _SPACE = re.compile(r"\s+")
 
 Refresh = bool | Literal["wait_for"]
-
-
-@dataclass(frozen=True)
-class Filters:
-    owner_id: str | None = None
-    doc_type: str | None = None
-    dossier_code: str | None = None
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
-    procedure_code: str | None = None
-    agency: str | None = None
 
 
 def index_template() -> dict[str, Any]:
@@ -172,13 +164,6 @@ def document(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _chunks(query: str) -> list[str]:
-    """Whitespace-separated pieces of the query that hold a word; each is
-    matched as a phrase, so "000.00.31.H57-221010-0001" or "12/03/2024" must
-    occur as written rather than as numbers scattered over the page."""
-    return [chunk for chunk in nfc(query).split() if tokens(chunk)]
-
-
 def _phrase(chunk: str, fields: Sequence[str]) -> dict[str, Any]:
     return {"multi_match": {"query": chunk, "type": "phrase", "fields": list(fields)}}
 
@@ -208,7 +193,7 @@ def _filter_clauses(filters: Filters) -> list[dict[str, Any]]:
 def _query(query: str, filters: Filters) -> dict[str, Any] | None:
     """The query clause; None when nothing can match (a query of punctuation
     only, without filters), as in the embedded index."""
-    chunks = _chunks(query)
+    chunks = query_chunks(query)
     clauses = _filter_clauses(filters)
     if not chunks:
         if clauses:
@@ -245,7 +230,7 @@ def search_body(query: str, filters: Filters, limit: int, offset: int) -> dict[s
     highlight_field = {"number_of_fragments": 1, "fragment_size": SNIPPET_WIDTH, "no_match_size": SNIPPET_WIDTH}
     return {
         "query": clause,
-        "sort": list(_NEWEST_FIRST) if not _chunks(query) else ["_score", *_NEWEST_FIRST],
+        "sort": list(_NEWEST_FIRST) if not query_chunks(query) else ["_score", *_NEWEST_FIRST],
         "from_": max(0, offset),
         "size": max(0, limit),
         "track_total_hits": True,
@@ -457,23 +442,10 @@ class ElasticIndex:
             )
         return [hit["_id"] for hit in response["hits"]["hits"]]
 
-    def search(
-        self,
-        query: str,
-        *,
-        owner_id: str | None = None,
-        doc_type: str | None = None,
-        dossier_code: str | None = None,
-        procedure_code: str | None = None,
-        agency: str | None = None,
-        date_from: datetime.date | None = None,
-        date_to: datetime.date | None = None,
-        limit: int = 10,
-        offset: int = 0,
-    ) -> SearchResults:
+    def search(self, query: str, filters: Filters = NO_FILTERS, *, limit: int = 10, offset: int = 0
+               ) -> SearchResults:
         """Score: `EXACT_TIER_BOOST` when the record holds every chunk as
         spelled, plus BM25 on the folded fields; 0.0 when listing."""
-        filters = Filters(owner_id, doc_type, dossier_code, date_from, date_to, procedure_code, agency)
         body = search_body(query, filters, limit, offset)
         if body is None:
             return SearchResults(total=0, hits=[])
@@ -482,40 +454,18 @@ class ElasticIndex:
         hits = response["hits"]
         return SearchResults(total=int(hits["total"]["value"]), hits=[search_hit(hit) for hit in hits["hits"]])
 
-    def facets(
-        self,
-        query: str,
-        *,
-        owner_id: str | None = None,
-        doc_type: str | None = None,
-        dossier_code: str | None = None,
-        procedure_code: str | None = None,
-        agency: str | None = None,
-        date_from: datetime.date | None = None,
-        date_to: datetime.date | None = None,
-    ) -> dict[str, dict[str, int]]:
+    def facets(self, query: str, filters: Filters = NO_FILTERS) -> dict[str, dict[str, int]]:
         """Counts of the records `search` would find, per facet (`FACETS`)
         and value; a facet no record has a value for is empty."""
-        body = facets_body(query, Filters(owner_id, doc_type, dossier_code, date_from, date_to, procedure_code, agency))
+        body = facets_body(query, filters)
         if body is None:
             return {facet: {} for facet in FACETS}
         with _translated_errors():
             response = self._client.search(index=self._alias, **body)
         return facet_counts(response["aggregations"])
 
-    def doc_type_counts(
-        self,
-        query: str,
-        *,
-        owner_id: str | None = None,
-        dossier_code: str | None = None,
-        procedure_code: str | None = None,
-        agency: str | None = None,
-        date_from: datetime.date | None = None,
-        date_to: datetime.date | None = None,
-    ) -> dict[str, int]:
-        return self.facets(query, owner_id=owner_id, dossier_code=dossier_code, procedure_code=procedure_code,
-                           agency=agency, date_from=date_from, date_to=date_to)["doc_type"]
+    def doc_type_counts(self, query: str, filters: Filters = NO_FILTERS) -> dict[str, int]:
+        return self.facets(query, dataclasses.replace(filters, doc_type=None))["doc_type"]
 
     def close(self) -> None:
         self._client.close()

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from search.base import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN
+from search.base import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, query_chunks
 from search.folding import fold, nfc, tokens, word_spans
 
 SNIPPET_WIDTH = 160
@@ -27,11 +27,8 @@ class _Match(NamedTuple):
 
 
 def query_phrases(query: str) -> list[tuple[str, ...]]:
-    """The folded phrases of a user's query: one per whitespace-separated
-    chunk, so "000.00.31.H57-221010-0001" or "12/03/2024" stays one phrase
-    rather than words that may occur anywhere. Chunks without a letter or
-    digit are dropped."""
-    return [phrase for chunk in nfc(query).split() if (phrase := tuple(tokens(chunk)))]
+    """The folded phrases of a user's query, one per chunk (`query_chunks`)."""
+    return [tuple(tokens(chunk)) for chunk in query_chunks(query)]
 
 
 def make_snippet(texts: Sequence[str], phrases: Sequence[Sequence[str]], width: int = SNIPPET_WIDTH) -> str:

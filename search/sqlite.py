@@ -18,7 +18,7 @@ IMMEDIATE`, so no transaction has to upgrade a read lock and fail), and
 
 from __future__ import annotations
 
-import datetime
+import dataclasses
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -27,8 +27,17 @@ from os import PathLike
 from types import TracebackType
 from typing import Any, NamedTuple
 
-from search.base import IndexBusyError, IndexedRecord, SearchHit, SearchIndexError, SearchResults
-from search.folding import fold, nfc, tokens
+from search.base import (
+    NO_FILTERS,
+    Filters,
+    IndexBusyError,
+    IndexedRecord,
+    SearchHit,
+    SearchIndexError,
+    SearchResults,
+    query_chunks,
+)
+from search.folding import fold, nfc
 from search.snippets import make_snippet, query_phrases
 
 SCHEMA_VERSION = 3
@@ -84,7 +93,7 @@ def _match_expressions(query: str) -> tuple[str, str] | None:
     of `query` as a phrase in either spelling, and in the spelling typed;
     None when the query has no word to look for."""
     # FTS5 ends a string literal at NUL, so a NUL typed or pasted into a query is a space.
-    chunks = [chunk for chunk in nfc(query).replace("\x00", " ").split() if tokens(chunk)]
+    chunks = query_chunks(query.replace("\x00", " "))
     if not chunks:
         return None
     exact = [f"{_EXACT_COLUMNS} : {_fts_string(chunk)}" for chunk in chunks]
@@ -109,29 +118,20 @@ class _Statements(NamedTuple):
     by_doc_type_sql: str  # count per doc_type, same arguments as count_sql
 
 
-def _filters(
-    *,
-    owner_id: str | None = None,
-    doc_type: str | None = None,
-    dossier_code: str | None = None,
-    procedure_code: str | None = None,
-    agency: str | None = None,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-) -> list[_Filter]:
-    filters = []
+def _filters(filters: Filters) -> list[_Filter]:
+    found = []
     for column, operator, value in (
-        ("owner_id", "=", owner_id),
-        ("doc_type", "=", doc_type),
-        ("dossier_code", "=", dossier_code),
-        ("procedure_code", "=", procedure_code),
-        ("agency", "=", agency),
-        ("ingested_date", ">=", date_from.isoformat() if date_from else None),
-        ("ingested_date", "<=", date_to.isoformat() if date_to else None),
+        ("owner_id", "=", filters.owner_id),
+        ("doc_type", "=", filters.doc_type),
+        ("dossier_code", "=", filters.dossier_code),
+        ("procedure_code", "=", filters.procedure_code),
+        ("agency", "=", filters.agency),
+        ("ingested_date", ">=", filters.date_from.isoformat() if filters.date_from else None),
+        ("ingested_date", "<=", filters.date_to.isoformat() if filters.date_to else None),
     ):
         if value is not None:
-            filters.append(_Filter(column, operator, nfc(value)))
-    return filters
+            found.append(_Filter(column, operator, nfc(value)))
+    return found
 
 
 def _statements(query: str, filters: list[_Filter]) -> _Statements | None:
@@ -299,26 +299,12 @@ class SqliteIndex:
             ).fetchall()
         return [row["id"] for row in rows]
 
-    def search(
-        self,
-        query: str,
-        *,
-        owner_id: str | None = None,
-        doc_type: str | None = None,
-        dossier_code: str | None = None,
-        procedure_code: str | None = None,
-        agency: str | None = None,
-        date_from: datetime.date | None = None,
-        date_to: datetime.date | None = None,
-        limit: int = 10,
-        offset: int = 0,
-    ) -> SearchResults:
+    def search(self, query: str, filters: Filters = NO_FILTERS, *, limit: int = 10, offset: int = 0
+               ) -> SearchResults:
         """Score: 1 when the record holds every chunk as spelled, plus bm25
         relevance squashed into [0, 1), so ordering by score is the ordering
         described in the module docstring. 0.0 when listing without a query."""
-        filters = _filters(owner_id=owner_id, doc_type=doc_type, dossier_code=dossier_code,
-                           procedure_code=procedure_code, agency=agency, date_from=date_from, date_to=date_to)
-        statements = _statements(query, filters)
+        statements = _statements(query, _filters(filters))
         if statements is None:
             return SearchResults(total=0, hits=[])
         count_sql, count_arguments, page_sql, page_arguments, _ = statements
@@ -345,20 +331,8 @@ class SqliteIndex:
             ],
         )
 
-    def doc_type_counts(
-        self,
-        query: str,
-        *,
-        owner_id: str | None = None,
-        dossier_code: str | None = None,
-        procedure_code: str | None = None,
-        agency: str | None = None,
-        date_from: datetime.date | None = None,
-        date_to: datetime.date | None = None,
-    ) -> dict[str, int]:
-        filters = _filters(owner_id=owner_id, dossier_code=dossier_code, procedure_code=procedure_code,
-                           agency=agency, date_from=date_from, date_to=date_to)
-        statements = _statements(query, filters)
+    def doc_type_counts(self, query: str, filters: Filters = NO_FILTERS) -> dict[str, int]:
+        statements = _statements(query, _filters(dataclasses.replace(filters, doc_type=None)))
         if statements is None:
             return {}
         with self._reading() as connection:

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from search.base import Filters
 from search.folding import fold
 
 from service import operations, records, reuse
@@ -212,8 +213,9 @@ def search(
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> SearchOut:
     """Full-text search over the records the caller may read: a citizen's own, an officer's agency's, or all."""
-    wanted = SearchRequest(q, doc_type or None, owner_id or None, dossier_code or None, procedure_code or None,
-                           date_from, date_to, limit, offset)
+    wanted = SearchRequest(q, Filters(owner_id=owner_id or None, doc_type=doc_type or None,
+                                      dossier_code=dossier_code or None, procedure_code=procedure_code or None,
+                                      date_from=date_from, date_to=date_to), limit, offset)
     found = operations.search(services, caller, wanted)
     return SearchOut(total=found.total, limit=limit, offset=offset,
                      hits=[Hit(**hit.__dict__) for hit in found.hits], facets={"doc_type": found.doc_type_counts})

@@ -7,6 +7,7 @@ app turns into HTTP statuses in one place (`service.app`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -124,10 +125,7 @@ def redeem(services: Services, client: str | None, token: str, record_id: str, n
 
 def search(services: Services, caller: Caller, wanted: SearchRequest) -> Found:
     """Logged with the ids shown, so it can be told who saw a record in a result list."""
-    filters = {name: str(value) for name, value in (
-        ("doc_type", wanted.doc_type), ("owner_id", wanted.owner_id), ("dossier_code", wanted.dossier_code),
-        ("procedure_code", wanted.procedure_code), ("date_from", wanted.date_from), ("date_to", wanted.date_to),
-    ) if value}
+    filters = {name: str(value) for name, value in dataclasses.asdict(wanted.filters).items() if value}
     try:
         found = search_records(services.index, caller.principal, wanted)
     except ForbiddenFilterError:

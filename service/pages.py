@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from ocr.classify import OTHER, TITLES
-from search.base import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN
+from search.base import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, Filters
 
 from service import audit, operations, records, reuse
 from service.auth import CITIZEN, OFFICER, AuthError, Principal
@@ -236,8 +236,10 @@ def search_page(
 ) -> HTMLResponse:
     form = {"q": q, "doc_type": doc_type, "owner_id": owner_id, "dossier_code": dossier_code,
             "procedure_code": procedure_code, "date_from": date_from, "date_to": date_to}
-    wanted = SearchRequest(q, doc_type or None, owner_id or None, dossier_code or None, procedure_code or None,
-                           _date(date_from), _date(date_to), PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    wanted = SearchRequest(q, Filters(owner_id=owner_id or None, doc_type=doc_type or None,
+                                      dossier_code=dossier_code or None, procedure_code=procedure_code or None,
+                                      date_from=_date(date_from), date_to=_date(date_to)),
+                           PAGE_SIZE, (page - 1) * PAGE_SIZE)
     found = operations.search(services, caller, wanted)
 
     def link(**changes: Any) -> str:

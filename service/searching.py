@@ -8,11 +8,10 @@ searches that agency only.
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 from dataclasses import dataclass
-from typing import Any
 
-from search.base import Index, SearchHit
+from search.base import NO_FILTERS, Filters, Index, SearchHit
 
 from service.auth import CITIZEN, Principal
 
@@ -23,13 +22,10 @@ class ForbiddenFilterError(Exception):
 
 @dataclass(frozen=True)
 class SearchRequest:
+    """What a caller asked for; `filters.agency` is not theirs to ask, it follows from who they are."""
+
     text: str = ""
-    doc_type: str | None = None
-    owner_id: str | None = None
-    dossier_code: str | None = None
-    procedure_code: str | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    filters: Filters = NO_FILTERS
     limit: int = 20
     offset: int = 0
 
@@ -41,26 +37,19 @@ class Found:
     doc_type_counts: dict[str, int]
 
 
-def scope_filters(principal: Principal, request: SearchRequest) -> dict[str, Any]:
+def scope_filters(principal: Principal, request: SearchRequest) -> Filters:
     """The index filters for this request within what the caller may read."""
-    owner_id = request.owner_id
+    owner_id = request.filters.owner_id
     if principal.role == CITIZEN:
         if owner_id is not None and owner_id != principal.personal_number:
             raise ForbiddenFilterError("citizens can only search their own papers")
         owner_id = principal.personal_number
-    return {
-        "owner_id": owner_id,
-        "agency": principal.agency if principal.role != CITIZEN else None,
-        "dossier_code": request.dossier_code,
-        "procedure_code": request.procedure_code,
-        "date_from": request.date_from,
-        "date_to": request.date_to,
-    }
+    return dataclasses.replace(request.filters, owner_id=owner_id,
+                               agency=principal.agency if principal.role != CITIZEN else None)
 
 
 def search_records(index: Index, principal: Principal, request: SearchRequest) -> Found:
     filters = scope_filters(principal, request)
-    results = index.search(request.text, doc_type=request.doc_type, limit=request.limit, offset=request.offset,
-                           **filters)
+    results = index.search(request.text, filters, limit=request.limit, offset=request.offset)
     # Counts per kind ignore the kind asked for, so the page can still offer the other kinds.
-    return Found(results.total, results.hits, index.doc_type_counts(request.text, **filters))
+    return Found(results.total, results.hits, index.doc_type_counts(request.text, filters))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from search.base import Index
+from search.base import Filters, Index
 
 FILLER = (
     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
@@ -62,4 +62,4 @@ def fillers(count: int) -> list[dict[str, Any]]:
 
 
 def ids(index: Index, query: str, **filters: Any) -> list[str]:
-    return [hit.id for hit in index.search(query, limit=100, **filters).hits]
+    return [hit.id for hit in index.search(query, Filters(**filters), limit=100).hits]

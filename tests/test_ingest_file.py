@@ -13,6 +13,7 @@ from pipeline import keys
 from pipeline.ingest import IngestOptions, Services, ingest_file, set_aside
 from pipeline.manifest import Declared
 from samples.batch import make_page
+from search.base import Filters
 from search.sqlite import SqliteIndex
 from storage.local import LocalObjectStore
 
@@ -41,7 +42,7 @@ def test_a_scan_is_indexed_once_then_found_duplicate(tmp_path, services):
     assert services.store.get_bytes(keys.original(first.id)) == scan.read_bytes()
     again = _ingest(scan, services)
     assert (again.status, again.id) == ("duplicate", first.id)
-    assert services.index.search("", owner_id="079203001234").total == 1
+    assert services.index.search("", Filters(owner_id="079203001234")).total == 1
 
 
 def test_a_file_that_is_not_a_scan_is_quarantined_with_its_bytes(tmp_path, services):

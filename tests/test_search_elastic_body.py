@@ -19,6 +19,7 @@ from elasticsearch import ApiError, BadRequestError, ConnectionError, Connection
 from search.base import (
     HIGHLIGHT_CLOSE,
     HIGHLIGHT_OPEN,
+    Filters,
     Index,
     InvalidRecordError,
     SearchIndexError,
@@ -28,7 +29,6 @@ from search.elastic import (
     EXACT_TIER_BOOST,
     FACETS,
     ElasticIndex,
-    Filters,
     bulk_error,
     document,
     facet_counts,

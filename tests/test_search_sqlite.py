@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from search.base import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, InvalidRecordError, SearchIndexError
+from search.base import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, Filters, InvalidRecordError, SearchIndexError
 from search.sqlite import SCHEMA_VERSION, SqliteIndex
 from tests.records import FILLER, fillers, ids, make_record
 
@@ -59,7 +59,7 @@ def test_snippet_comes_from_the_identifiers_when_only_they_match(index: SqliteIn
     index.upsert(make_record("named", FILLER, filename="ho_so_Trịnh_Công_Sơn.pdf"))
     [hit] = index.search("trinh cong son").hits
     assert f"{HIGHLIGHT_OPEN}Trịnh{HIGHLIGHT_CLOSE}_{HIGHLIGHT_OPEN}Công{HIGHLIGHT_CLOSE}" in hit.snippet
-    [listed] = index.search("", doc_type="application_form").hits
+    [listed] = index.search("", Filters(doc_type="application_form")).hits
     assert listed.snippet.startswith("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập")
 
 
@@ -98,7 +98,7 @@ def test_a_query_without_words_lists_what_the_filters_match_newest_first(index: 
         ]
     )
     for query in ["", "()"]:
-        results = index.search(query, owner_id="079203001234")
+        results = index.search(query, Filters(owner_id="079203001234"))
         assert results.total == 3
         assert [hit.id for hit in results.hits] == ["newest", "new", "old"]
         assert all(hit.snippet.startswith("CỘNG HÒA") for hit in results.hits)

@@ -13,6 +13,7 @@ import pytest
 
 from pipeline import keys
 from pipeline.ingest import encode_record
+from search.base import Filters
 from search.sqlite import SqliteIndex
 from service import records, reuse, searching
 from service.auth import (
@@ -292,7 +293,7 @@ def test_an_agency_officer_searches_that_agency_only_with_exact_totals_and_count
     later = searching.search_records(index, officer, searching.SearchRequest(text="Nguyễn", limit=4, offset=8))
     assert len(later.hits) == 2 and not {h.id for h in later.hits} & {h.id for h in found.hits}
     narrowed = searching.search_records(index, officer, searching.SearchRequest(
-        text="", procedure_code="1.004884", doc_type="cccd", limit=50))
+        text="", filters=Filters(procedure_code="1.004884", doc_type="cccd"), limit=50))
     assert narrowed.total == len(narrowed.hits) == 3 and narrowed.doc_type_counts == {"cccd": 3, "birth_certificate": 2}
     everyone = searching.search_records(index, Principal("y", "officer"), searching.SearchRequest(text="Nguyễn"))
     assert everyone.total == 20
@@ -300,9 +301,9 @@ def test_an_agency_officer_searches_that_agency_only_with_exact_totals_and_count
 
 def test_a_citizen_cannot_widen_the_owner_filter():
     citizen = Principal("c", "citizen", personal_number="079203001234")
-    assert searching.scope_filters(citizen, searching.SearchRequest())["owner_id"] == "079203001234"
+    assert searching.scope_filters(citizen, searching.SearchRequest()).owner_id == "079203001234"
     with pytest.raises(searching.ForbiddenFilterError):
-        searching.scope_filters(citizen, searching.SearchRequest(owner_id="001099000111"))
+        searching.scope_filters(citizen, searching.SearchRequest(filters=Filters(owner_id="001099000111")))
 
 
 def test_thumbnails_are_drawn_once_and_cached(store, tmp_path, monkeypatch):
