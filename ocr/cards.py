@@ -15,6 +15,8 @@ mean the page is sideways.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import cv2
 import numpy as np
 
@@ -49,55 +51,53 @@ def find_cards(gray: np.ndarray, dpi: int) -> list[Region]:
     return sorted(cards, key=lambda card: (card.top, card.left))
 
 
-def _enlarged(gray: np.ndarray, card: Region, dpi: int) -> tuple[np.ndarray, float]:
-    """The card cut out at the dpi it reads best at, without its dotted guide lines; and the scale."""
-    scale = max(1.0, _READ_DPI / dpi)
+def _scale(dpi: int) -> float:
+    return max(1.0, _READ_DPI / dpi)
+
+
+def _read(gray: np.ndarray, card: Region, *, dpi: int, lang: str, timeout: float, turn: int = 0) -> Recognition:
+    """The card cut out, enlarged to the dpi it reads best at, cleared of dotted guide lines, turned
+    `turn` degrees clockwise and read."""
+    scale = _scale(dpi)
     crop = gray[card.top : card.top + card.height, card.left : card.left + card.width]
     enlarged = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-    return dotted_lines.remove_dotted_lines(enlarged, round(dpi * scale)), scale
+    enlarged = dotted_lines.remove_dotted_lines(enlarged, round(dpi * scale))
+    return tesseract.recognise(preprocess.rotate_quarter_turns(enlarged, turn), dpi=round(dpi * scale), lang=lang,
+                               timeout=timeout, text_layer=False)
 
 
 def upright_turn(gray: np.ndarray, card: Region, turns: tuple[int, ...], *, dpi: int, lang: str,
-                 timeout: float) -> int:
-    """Of `turns` (clockwise degrees), the one under which the card reads best.
+                 timeout: float) -> tuple[int, Recognition]:
+    """Of `turns` (clockwise degrees), the one under which the card reads best, and that reading.
 
     A harsh copy can read better upside down than upright as a whole page, where
     the small print reads as nothing either way; the enlarged card does not.
     """
-    enlarged, scale = _enlarged(gray, card, dpi)
-
-    def confidence(turn: int) -> float:
-        turned = preprocess.rotate_quarter_turns(enlarged, turn)
-        return tesseract.recognise(turned, dpi=round(dpi * scale), lang=lang, timeout=timeout,
-                                   text_layer=False).confidence
-
-    return max(turns, key=confidence)
-
-
-def read_card(gray: np.ndarray, card: Region, *, dpi: int, lang: str, timeout: float,
-              first_block: int) -> tuple[Word, ...]:
-    """The card's words, read enlarged, in page coordinates; blocks numbered from `first_block`."""
-    enlarged, scale = _enlarged(gray, card, dpi)
-    recognition = tesseract.recognise(enlarged, dpi=round(dpi * scale), lang=lang, timeout=timeout,
-                                      text_layer=False)
-    return tuple(
-        Word(text=word.text, confidence=word.confidence,
-             left=card.left + round(word.left / scale), top=card.top + round(word.top / scale),
-             width=round(word.width / scale), height=round(word.height / scale),
-             block=first_block + word.block, paragraph=word.paragraph, line=word.line)
-        for word in recognition.words
-    )
+    readings = [(turn, _read(gray, card, dpi=dpi, lang=lang, timeout=timeout, turn=turn)) for turn in turns]
+    return max(readings, key=lambda reading: reading[1].confidence)
 
 
 def with_cards_reread(recognition: Recognition, gray: np.ndarray, cards: list[Region], *, dpi: int,
-                      lang: str, timeout: float) -> Recognition:
-    """The page's reading with each card's words replaced by the card read on its own.
+                      lang: str, timeout: float, already_read: Mapping[Region, Recognition] | None = None
+                      ) -> Recognition:
+    """The page's reading with each card's words replaced by the card read on its own, enlarged
+    (`already_read` holds readings made upright while orienting the page, not made again).
 
     The searchable PDF keeps the page's own text layer.
     """
+    scale = _scale(dpi)
     for card in cards:
+        card_reading = (already_read or {}).get(card)
+        if card_reading is None:
+            card_reading = _read(gray, card, dpi=dpi, lang=lang, timeout=timeout)
         first_block = max((word.block for word in recognition.words), default=0) + 1
-        card_words = read_card(gray, card, dpi=dpi, lang=lang, timeout=timeout, first_block=first_block)
+        card_words = tuple(
+            Word(text=word.text, confidence=word.confidence,
+                 left=card.left + round(word.left / scale), top=card.top + round(word.top / scale),
+                 width=round(word.width / scale), height=round(word.height / scale),
+                 block=first_block + word.block, paragraph=word.paragraph, line=word.line)
+            for word in card_reading.words
+        )
         if card_words:
             recognition = with_region_reread(recognition, card, card_words)
     return recognition

@@ -15,12 +15,14 @@ import cv2
 import numpy as np
 
 from ocr import tesseract
+from ocr.preprocess import WHITE
 from ocr.regions import Region, mm_to_px, with_region_reread
 from ocr.tesseract import Recognition, Word
 
 _CELL_MM = (4.0, 9.0)  # the side of a box a hand can write one digit in
 _MIN_CELLS = 8  # shorter rows are tick boxes or table cells, not a number
 _INK = 128
+_BOX_SIDES = 4  # "|" in the page reading before its digit boxes are looked for
 
 
 Box = tuple[int, int, int, int]  # left, top, width, height
@@ -94,13 +96,18 @@ def _digits_strip(gray: np.ndarray, row: DigitRow) -> np.ndarray:
         columns = np.flatnonzero((inside < _INK).any(axis=0))
         insides.append(inside[:, columns[0] : columns[-1] + 1] if columns.size else inside[:, :1])
     height = min(inside.shape[0] for inside in insides)
-    gap = np.full((height, max(2, height // 8)), 255, np.uint8)
+    gap = np.full((height, max(2, height // 8)), WHITE, np.uint8)
     strip = np.hstack([part for inside in insides for part in (inside[:height], gap)])
-    return cv2.copyMakeBorder(strip, height // 2, height // 2, height, height, cv2.BORDER_CONSTANT, value=255)
+    return cv2.copyMakeBorder(strip, height // 2, height // 2, height, height, cv2.BORDER_CONSTANT, value=WHITE)
 
 
 def with_digit_rows_reread(recognition: Recognition, gray: np.ndarray, *, dpi: int, timeout: float) -> Recognition:
-    """The page's reading with each row of boxed digits it read replaced by one word of its digits."""
+    """The page's reading with each row of boxed digits it read replaced by one word of its digits.
+
+    Boxed digits read as "0|8|2|3...": a page without a few box sides read as "|" is not searched.
+    """
+    if sum(word.text.count("|") for word in recognition.words) < _BOX_SIDES:
+        return recognition
     for row in find_digit_rows(gray, dpi):
         region = row.region
         inside = [word for word in recognition.words if region.contains(word)]

@@ -22,8 +22,6 @@ from ocr.tesseract import Recognition
 
 
 _ORIENTATION_TOLERANCE = 0.1
-# Boxed digits read as "0|8|2|3...": only then is the page searched for digit boxes.
-_BOX_SIDES = 4
 
 
 @dataclass(frozen=True)
@@ -65,6 +63,7 @@ def _straighten(pixels: np.ndarray, options: PageOptions) -> tuple[np.ndarray, f
 class _Reading:
     recognition: Recognition
     straight: np.ndarray  # turned and deskewed, as shown in the searchable PDF
+    gray: np.ndarray  # the same in grayscale
     ocr_image: np.ndarray  # what Tesseract saw: grayscale, denoised
     skew: float
 
@@ -72,11 +71,10 @@ class _Reading:
 def _attempt(pixels: np.ndarray, rotation: int, dpi: int, options: PageOptions) -> _Reading:
     turned = preprocess.rotate_quarter_turns(pixels, rotation)
     straight, skew = _straighten(turned, options)
-    ocr_image = preprocess.to_gray(straight)
-    if options.denoise:
-        ocr_image = preprocess.denoise(ocr_image)
+    gray = preprocess.to_gray(straight)
+    ocr_image = preprocess.denoise(gray) if options.denoise else gray
     recognition = tesseract.recognise(ocr_image, dpi=dpi, lang=options.lang, timeout=options.timeout_seconds)
-    return _Reading(recognition, straight, ocr_image, skew)
+    return _Reading(recognition, straight, gray, ocr_image, skew)
 
 
 def _looks_sideways(recognition: Recognition) -> bool:
@@ -90,8 +88,8 @@ def _needs_orientation_check(recognition: Recognition, options: PageOptions) -> 
 
 
 def _orient(pixels: np.ndarray, dpi: int, options: PageOptions, upright: _Reading,
-            cards: list[Region]) -> tuple[int, _Reading]:
-    """The quarter turn that reads best, and its reading.
+            cards: list[Region]) -> tuple[int, _Reading, dict[Region, Recognition]]:
+    """The quarter turn that reads best, its reading, and cards of it read on the way.
 
     Photocopied cards (`cards`, found on the unturned page) say which way the
     page lies (portrait cards: sideways), leaving a choice between two turns
@@ -101,9 +99,12 @@ def _orient(pixels: np.ndarray, dpi: int, options: PageOptions, upright: _Readin
     if cards:
         sideways = sum(card.portrait for card in cards) > len(cards) / 2
         largest = max(cards, key=lambda card: card.width * card.height)
-        turn = cards_on_page.upright_turn(upright.ocr_image, largest, (90, 270) if sideways else (0, 180), dpi=dpi,
-                                          lang=options.lang, timeout=options.timeout_seconds)
-        return turn, (upright if turn == 0 else _attempt(pixels, turn, dpi, options))
+        turn, card_reading = cards_on_page.upright_turn(
+            upright.ocr_image, largest, (90, 270) if sideways else (0, 180), dpi=dpi, lang=options.lang,
+            timeout=options.timeout_seconds)
+        if turn == 0:  # the card, as read, is the card of the page as it is
+            return 0, upright, {largest: card_reading}
+        return turn, _attempt(pixels, turn, dpi, options), {}
     orientation = tesseract.detect_orientation(upright.ocr_image, dpi=dpi, timeout=options.timeout_seconds)
     if (
         orientation is not None
@@ -115,33 +116,34 @@ def _orient(pixels: np.ndarray, dpi: int, options: PageOptions, upright: _Readin
         # Vertical-text readings of a sideways page can score as well as the upright
         # reading; trust OSD unless its page reads clearly worse.
         if candidate.recognition.confidence > upright.recognition.confidence - _ORIENTATION_TOLERANCE:
-            return orientation.rotate_clockwise, candidate
-    return 0, upright
+            return orientation.rotate_clockwise, candidate, {}
+    return 0, upright, {}
 
 
 def recognise_page(pixels: np.ndarray, dpi: int, options: PageOptions, *, read_qr: bool = False) -> RecognisedPage:
     """`read_qr`: look for the QR code papers carry at the top left of their first page."""
     rotation, reading = 0, _attempt(pixels, 0, dpi, options)
     cards = cards_on_page.find_cards(reading.ocr_image, dpi) if options.reread_cards else []
+    cards_read: dict[Region, Recognition] = {}
     if options.detect_orientation and _needs_orientation_check(reading.recognition, options):
-        rotation, reading = _orient(pixels, dpi, options, reading, cards)
+        rotation, reading, cards_read = _orient(pixels, dpi, options, reading, cards)
         if rotation and cards:
-            cards = cards_on_page.find_cards(reading.ocr_image, dpi)
+            cards = cards_on_page.find_cards(reading.ocr_image, dpi)  # where the turned, re-deskewed page has them
     recognition = reading.recognition
     if cards:
         recognition = cards_on_page.with_cards_reread(recognition, reading.ocr_image, cards, dpi=dpi,
-                                                      lang=options.lang, timeout=options.timeout_seconds)
-    if options.reread_digit_boxes and sum(word.text.count("|") for word in recognition.words) >= _BOX_SIDES:
+                                                      lang=options.lang, timeout=options.timeout_seconds,
+                                                      already_read=cards_read)
+    if options.reread_digit_boxes:
         recognition = digit_boxes.with_digit_rows_reread(recognition, reading.ocr_image, dpi=dpi,
                                                          timeout=options.timeout_seconds)
     ok, jpeg = cv2.imencode(".jpg", reading.straight, [cv2.IMWRITE_JPEG_QUALITY, options.jpeg_quality])
     if not ok:
         raise ValueError("could not encode the page image")
-    gray = preprocess.to_gray(reading.straight)
     return RecognisedPage(
         recognition=recognition, rotation=rotation, skew_degrees=reading.skew, dpi=dpi, image_jpeg=jpeg.tobytes(),
-        qr_codes=qr.read_qr_codes(gray) if read_qr else (),
-        machine_zone=_reread_machine_zone(gray, reading.ocr_image, recognition, dpi, options),
+        qr_codes=qr.read_qr_codes(reading.gray) if read_qr else (),
+        machine_zone=_reread_machine_zone(reading.gray, reading.ocr_image, recognition, dpi, options),
     )
 
 
@@ -154,14 +156,14 @@ def _reread_machine_zone(gray: np.ndarray, ocr_image: np.ndarray, recognition: R
     right; the check digits tell which. Readings go on, separated by blank
     lines, until one holds.
     """
-    zone = [word for words in tesseract.lines_of(recognition.words) if sum(w.text.count("<") for w in words) >= 3
-            for word in words]
-    if not zone:
+    zone_lines = [words for words in tesseract.lines_of(recognition.words)
+                  if sum(word.text.count("<") for word in words) >= 3]
+    if not zone_lines:
         return None
+    zone = [word for words in zone_lines for word in words]
     height = max(word.height for word in zone)
     # Line 1 ("IDVNM...<<7") has fewest fillers and is often missed: reach a line further up then.
-    found_lines = len({(w.block, w.paragraph, w.line) for w in zone})
-    top = max(0, min(word.top for word in zone) - (height if found_lines >= 3 else 3 * height))
+    top = max(0, min(word.top for word in zone) - (height if len(zone_lines) >= 3 else 3 * height))
     bottom = min(gray.shape[0], max(word.top + word.height for word in zone) + height)
     left = max(0, min(word.left for word in zone) - 2 * height)
     right = min(gray.shape[1], max(word.left + word.width for word in zone) + 2 * height)

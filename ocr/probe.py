@@ -68,5 +68,5 @@ def check_all(lang: str) -> None:
     Besides the page language: `osd` turns pages upright (without it Tesseract's
     orientation check fails as if the page had too little text, silently), and
     `eng` reads the MRZ and boxed digits."""
-    require_language("+".join(dict.fromkeys([*lang.split("+"), "osd", "eng"])))
+    require_language(f"{lang}+osd+eng")
     require_poppler()

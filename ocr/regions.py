@@ -54,5 +54,4 @@ def with_region_reread(recognition: Recognition, region: Region, words: tuple[Wo
     at = inside[0] if inside else next(
         (index for index, word in enumerate(page_words) if word.top >= region.top), len(page_words))
     kept = [word for word in page_words if not region.contains(word)]
-    at -= sum(1 for index in inside if index < at)
     return dataclasses.replace(recognition, words=(*kept[:at], *words, *kept[at:]))

@@ -12,6 +12,8 @@ import functools
 import os
 import tempfile
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,30 +66,32 @@ class Orientation:
     confidence: float  # Tesseract's OSD confidence (unbounded, >2 is usable)
 
 
-def _write_image(image: np.ndarray, directory: Path) -> Path:
-    path = directory / ("page.pgm" if image.ndim == 2 else "page.ppm")
-    if not cv2.imwrite(str(path), image):
-        raise EngineError(f"could not write page image to {path}")
-    return path
+@contextmanager
+def _image_file(image: np.ndarray, what: str) -> Iterator[Path]:
+    """The image as a PGM/PPM file Tesseract can read, in a directory of its own for the outputs;
+    Tesseract's failures (and pytesseract's timeout, a RuntimeError) inside become EngineError."""
+    with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
+        path = Path(tmp) / ("page.pgm" if image.ndim == 2 else "page.ppm")
+        if not cv2.imwrite(str(path), image):
+            raise EngineError(f"could not write page image to {path}")
+        try:
+            yield path
+        except (TesseractError, RuntimeError) as error:
+            raise EngineError(f"tesseract failed on {what}: {error}") from error
 
 
 def recognise(image: np.ndarray, *, dpi: int, lang: str, timeout: float, text_layer: bool = True) -> Recognition:
     """OCR one page image (grayscale or BGR uint8); `text_layer=False` skips the PDF page (empty bytes)."""
-    with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
-        directory = Path(tmp)
-        source = _write_image(image, directory)
-        base = directory / "out"
-        try:
-            pytesseract.pytesseract.run_tesseract(
-                str(source),
-                str(base),
-                extension="pdf" if text_layer else "tsv",
-                lang=lang,
-                config=f"--dpi {dpi} -c tessedit_create_tsv=1" + (" -c textonly_pdf=1" if text_layer else ""),
-                timeout=timeout,
-            )
-        except (TesseractError, RuntimeError) as error:  # RuntimeError: pytesseract's timeout
-            raise EngineError(f"tesseract failed: {error}") from error
+    with _image_file(image, "a page") as source:
+        base = source.with_name("out")
+        pytesseract.pytesseract.run_tesseract(
+            str(source),
+            str(base),
+            extension="pdf" if text_layer else "tsv",
+            lang=lang,
+            config=f"--dpi {dpi} -c tessedit_create_tsv=1" + (" -c textonly_pdf=1" if text_layer else ""),
+            timeout=timeout,
+        )
         return Recognition(
             words=parse_tsv(base.with_suffix(".tsv").read_text(encoding="utf-8")),
             text_layer_pdf=base.with_suffix(".pdf").read_bytes() if text_layer else b"",
@@ -104,48 +108,36 @@ def read_machine_zone(image: np.ndarray, *, dpi: int, timeout: float) -> str:
     words; the zone is plain ASCII in a fixed font, which `eng` restricted
     to the MRZ alphabet reads far better.
     """
-    with tempfile.TemporaryDirectory(prefix="sohoa-mrz-") as tmp:
-        source = _write_image(image, Path(tmp))
-        try:
-            text = pytesseract.image_to_string(
-                str(source), lang="eng", timeout=timeout,
-                config=f"--dpi {dpi} --psm 6 -c tessedit_char_whitelist={MRZ_CHARACTERS} -c load_system_dawg=0 "
-                "-c load_freq_dawg=0",
-            )
-        except (TesseractError, RuntimeError) as error:
-            raise EngineError(f"tesseract failed on the machine-readable zone: {error}") from error
+    with _image_file(image, "the machine-readable zone") as source:
+        text = pytesseract.image_to_string(
+            str(source), lang="eng", timeout=timeout,
+            config=f"--dpi {dpi} --psm 6 -c tessedit_char_whitelist={MRZ_CHARACTERS} -c load_system_dawg=0 "
+            "-c load_freq_dawg=0",
+        )
     return "\n".join(line.replace(" ", "") for line in text.splitlines() if line.strip())
 
 
 def read_digits(image: np.ndarray, *, dpi: int, timeout: float) -> tuple[str, float]:
-    """One line of digits only, and its mean confidence: a number whose boxes were whited out."""
-    with tempfile.TemporaryDirectory(prefix="sohoa-digits-") as tmp:
-        source = _write_image(image, Path(tmp))
-        try:
-            data = pytesseract.image_to_data(
-                str(source), lang="eng", timeout=timeout, output_type=Output.DICT,
-                config=f"--dpi {dpi} --psm 7 -c tessedit_char_whitelist=0123456789",
-            )
-        except (TesseractError, RuntimeError) as error:
-            raise EngineError(f"tesseract failed on boxed digits: {error}") from error
-    read = [(text.strip(), float(conf)) for text, conf in zip(data["text"], data["conf"]) if text.strip()]
-    if not read:
+    """One line of digits only, and its mean word confidence: a number whose boxes were whited out."""
+    with _image_file(image, "boxed digits") as source:
+        words = parse_tsv(pytesseract.image_to_data(
+            str(source), lang="eng", timeout=timeout,
+            config=f"--dpi {dpi} --psm 7 -c tessedit_char_whitelist=0123456789",
+        ))
+    if not words:
         return "", 0.0
-    return "".join(text for text, _ in read), sum(max(0.0, conf) for _, conf in read) / len(read) / 100.0
+    return "".join(word.text for word in words), sum(word.confidence for word in words) / len(words)
 
 
 def detect_orientation(image: np.ndarray, *, dpi: int, timeout: float) -> Orientation | None:
     """Tesseract's orientation guess, or None when the page has too little text to tell."""
-    with tempfile.TemporaryDirectory(prefix="sohoa-osd-") as tmp:
-        source = _write_image(image, Path(tmp))
+    with _image_file(image, "orientation detection") as source:
         try:
             osd = pytesseract.image_to_osd(
                 str(source), config=f"--psm 0 --dpi {dpi}", output_type=Output.DICT, timeout=timeout
             )
         except TesseractError:
             return None  # "Too few characters": nothing to orient by
-        except RuntimeError as error:
-            raise EngineError(f"tesseract orientation detection timed out: {error}") from error
     return Orientation(rotate_clockwise=int(osd["rotate"]) % 360, confidence=float(osd["orientation_conf"]))
 
 

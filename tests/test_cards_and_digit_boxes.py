@@ -12,14 +12,17 @@ import numpy as np
 import pytest
 
 from ocr import cards, digit_boxes
-from ocr.preprocess import to_gray
 from ocr.document import PageText
 from ocr.fields.read import read_fields
 from ocr.page import PageOptions, recognise_page
+from ocr.preprocess import to_gray
 from samples import degrade
 from samples.specimens import make_specimen
+from tests.helpers import tesseract_has
 
 OPTIONS = PageOptions(timeout_seconds=120)
+NEEDS_TESSERACT = pytest.mark.skipif(not tesseract_has("vie", "osd", "eng"),
+                                     reason="tesseract with vie+osd+eng not installed")
 
 
 def _specimen(doc_type: str, seed: int, dpi: int = 300):
@@ -52,6 +55,7 @@ def test_cards_on_a_sideways_page_lie_portrait():
 
 
 @pytest.mark.tesseract
+@NEEDS_TESSERACT
 @pytest.mark.parametrize(
     ("seed", "harsh"),
     [
@@ -72,6 +76,7 @@ def test_a_harsh_turned_cmnd_photocopy_is_turned_upright_and_its_card_read(seed,
 
 
 @pytest.mark.tesseract
+@NEEDS_TESSERACT
 def test_a_cmnd_place_of_origin_ending_short_on_its_dotted_line_reads_as_printed():
     # Its second line ("Vĩnh Long") leaves most of the dotted guide line bare, which
     # Tesseract read as letters of that line: "ớt cà s1) cà Nhđệc vệ CƯ.) on".
@@ -98,6 +103,7 @@ def test_a_row_of_twelve_digit_boxes_is_found_on_a_form_and_not_on_a_letter():
 
 
 @pytest.mark.tesseract
+@NEEDS_TESSERACT
 def test_a_boxed_personal_number_is_read_as_one_number_on_a_skewed_noisy_scan():
     specimen, _ = _boxed_form(5)
     mild = degrade.Degradation(dpi=300, skew_degrees=1.2, noise_sigma=5.0, speck_density=1e-5, jpeg_quality=75)

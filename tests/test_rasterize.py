@@ -49,12 +49,14 @@ def test_owner_password_only_pdf_opens_and_renders(corpus_dir: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "relative", ["resources/invalid.pdf", "derived/francais_truncated_half.pdf", "derived/empty_zero_bytes.pdf"]
+    ("relative", "said"),
+    [("resources/invalid.pdf", "damaged"), ("derived/francais_truncated_half.pdf", "incomplete"),
+     ("derived/empty_zero_bytes.pdf", "damaged")],
 )
-def test_damaged_pdf_is_refused_as_corrupt(corpus_dir: Path, relative: str) -> None:
+def test_damaged_pdf_is_refused_as_corrupt(corpus_dir: Path, relative: str, said: str) -> None:
     with pytest.raises(CorruptFileError) as caught:
         PdfDocument(corpus_dir / relative, dpi=100, limits=LIMITS)
-    assert caught.value.reason
+    assert f"The PDF is {said}" in caught.value.reason  # what the clerk reads in the report
 
 
 def test_decompression_bomb_pdf_is_refused(corpus_dir: Path) -> None:
