@@ -59,7 +59,8 @@ from search.sqlite import SqliteIndex  # noqa: E402
 from service import operations  # noqa: E402
 from service.auth import Principal  # noqa: E402
 from service.operations import Caller  # noqa: E402
-from service.searching import SearchRequest, scope_filters  # noqa: E402
+from service.access import search_scope  # noqa: E402
+from service.searching import SearchRequest  # noqa: E402
 from service.services import build_services, local_issuer  # noqa: E402
 
 SOHOA = Path(sys.executable).parent / "sohoa"
@@ -217,7 +218,7 @@ def measure_in_process(home: Path, queries: list[Query]) -> tuple[tuple[dict, di
         return operations.search(services, callers[query.officer], request(query)).total
 
     def index_search(query: Query) -> int:
-        filters = scope_filters(callers[query.officer].principal, request(query))  # as the service narrows it
+        filters = search_scope(callers[query.officer].principal, Filters(**query.filters))  # as the service does
         return services.index.search(query.text, filters, limit=LIMIT, offset=0).total
 
     try:

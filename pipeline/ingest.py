@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import unicodedata
+from collections.abc import Iterable
 from concurrent.futures import Executor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -182,7 +183,7 @@ def build_record(
         for page in pages
         if page["source"] == "ocr" and page["text"] and page["confidence"] < REVIEW_BELOW_CONFIDENCE
     ]
-    found = classify_pages([top_down(page.words) if page.words else page.text for page in text.pages])
+    found = classify_pages(top_down(page.words) if page.words else page.text for page in text.pages)
     if declared.doc_type and found.doc_type not in (OTHER, declared.doc_type):
         issues.append(f"declared as {declared.doc_type} at the counter, but the paper reads as {found.doc_type}")
     doc_type = declared.doc_type or found.doc_type
@@ -233,7 +234,7 @@ def owner_from_fields(doc_type: str, fields: dict[str, dict]) -> str | None:
     return number if number and len(number) == 12 else None
 
 
-def classify_pages(texts: list[str]) -> Classification:
+def classify_pages(texts: Iterable[str]) -> Classification:
     """The first page that names its kind decides: a dossier's cover page comes first."""
     for text in texts:
         found = classify(text)

@@ -43,7 +43,7 @@ from flows.settings import Settings
 from search.base import IndexBusyError, SearchUnavailableError
 from storage.base import ObjectNotFoundError, StoreUnavailableError
 
-from service import api, operations, pages, records, reuse, searching, signing, thumbnails
+from service import access, api, operations, pages, records, reuse, signing, thumbnails
 from service.auth import IssuerUnavailableError
 from service.services import build_services
 
@@ -58,7 +58,7 @@ ERROR_STATUS: dict[type[Exception], int] = {
     reuse.AlreadyLinkedError: status.HTTP_409_CONFLICT,
     records.FieldRejectedError: status.HTTP_422_UNPROCESSABLE_CONTENT,
     reuse.ReuseRefusedError: status.HTTP_422_UNPROCESSABLE_CONTENT,
-    searching.ForbiddenFilterError: status.HTTP_403_FORBIDDEN,
+    access.ForbiddenFilterError: status.HTTP_403_FORBIDDEN,
     signing.LinkRefusedError: status.HTTP_403_FORBIDDEN,
     thumbnails.RenderError: status.HTTP_503_SERVICE_UNAVAILABLE,
     StoreUnavailableError: status.HTTP_503_SERVICE_UNAVAILABLE,

@@ -18,9 +18,9 @@ from search.base import SearchHit
 from storage.base import ObjectNotFoundError
 
 from service import audit, records, reuse
-from service.access import can_read
+from service.access import ForbiddenFilterError, can_read
 from service.auth import Principal
-from service.searching import ForbiddenFilterError, Found, SearchRequest, search_records
+from service.searching import Found, SearchRequest, search_records
 from service.services import Services
 
 FileName = Literal["original", "searchable.pdf"]

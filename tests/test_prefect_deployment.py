@@ -11,33 +11,18 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import SOHOA
-from tests.s3_server import ACCESS_KEY, SECRET_KEY, free_ports
+from tests.helpers import SOHOA, free_ports, stop, wait_until_answers
+from tests.s3_server import ACCESS_KEY, SECRET_KEY
 
 pytest_plugins = ["tests.s3_server"]
 pytestmark = [pytest.mark.s3, pytest.mark.tesseract, pytest.mark.slow]
 
 PROJECT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-
-
-def _wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer in {timeout} s:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture
@@ -67,7 +52,7 @@ def stack(tmp_path, s3_server):
         server = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
                                   env=env, stdout=server_log.open("wb"), stderr=subprocess.STDOUT)
         processes.append(server)
-        _wait_for(f"{api}/health", server, server_log)
+        wait_until_answers(f"{api}/health", server, server_log)
         prefect = [str(BIN / "prefect"), "--no-prompt"]
         subprocess.run([*prefect, "work-pool", "create", "sohoa", "--type", "process"], env=env, check=True,
                        capture_output=True)
@@ -79,11 +64,7 @@ def stack(tmp_path, s3_server):
         yield env, s3_server.client(), bucket, worker_log
     finally:
         for process in reversed(processes):
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process, timeout=20)
 
 
 def test_the_ingest_deployment_runs_on_a_worker_and_stores_in_s3(stack, sample_batch, tmp_path):

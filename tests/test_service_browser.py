@@ -12,11 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +20,7 @@ from typing import Any
 import pytest
 
 from search.folding import fold
-from tests.helpers import SOHOA, run_sohoa, sohoa_env
-from tests.s3_server import free_ports
+from tests.helpers import run_sohoa, serving_sohoa, tesseract_has
 
 pytestmark = [pytest.mark.browser, pytest.mark.tesseract]
 
@@ -65,8 +59,9 @@ def chromium_path() -> str:
         pytest.skip(f"{CHROMIUM} not found: the browser tests need Debian's chromium package (scripts/setup.sh "
                     "installs it; Playwright's own browser downloads are not used)")
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
-    if shutil.which("tesseract") is None:
-        pytest.skip("tesseract is not installed: the papers shown are ingested with OCR (scripts/setup.sh)")
+    if not tesseract_has("vie", "osd", "eng"):
+        pytest.skip("tesseract with vie+osd+eng is not installed: the papers shown are ingested with OCR "
+                    "(scripts/setup.sh)")
     return CHROMIUM
 
 
@@ -84,30 +79,8 @@ def site(chromium_path, tmp_path_factory) -> Iterator[Site]:
               for doc in batch.documents]
     assert len({paper.owner_id for paper in papers}) == len(papers)
 
-    port = free_ports(1)[0]
-    base = f"http://127.0.0.1:{port}"
-    log = home / "serve.log"
-    with log.open("wb") as sink:
-        server = subprocess.Popen([*SOHOA, "serve", "--demo-login", "--host", "127.0.0.1", "--port", str(port)],
-                                  env=sohoa_env(home), stdout=sink, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"sohoa serve did not start:\n{log.read_text(errors='replace')[-4000:]}")
-                time.sleep(0.2)
+    with serving_sohoa(home, "--demo-login") as base:
         yield Site(base, papers)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.fixture(scope="module")

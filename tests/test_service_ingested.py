@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -16,8 +14,7 @@ from fastapi.testclient import TestClient
 from flows.settings import Settings
 from pipeline import keys
 from service.app import create_app
-from tests.helpers import SOHOA, run_sohoa, sohoa_env
-from tests.s3_server import free_ports
+from tests.helpers import run_sohoa, serving_sohoa
 
 pytestmark = [pytest.mark.tesseract, pytest.mark.slow]
 
@@ -124,21 +121,9 @@ def test_token_command_refuses_bad_requests(home):
 
 
 def test_sohoa_serve_answers_over_real_http(home):
-    port = free_ports(1)[0]
-    server = subprocess.Popen([*SOHOA, "serve", "--port", str(port)], env=sohoa_env(home[0]),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                    assert json.load(response) == {"status": "ok"}
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
-                assert time.monotonic() < deadline, "sohoa serve did not start"
-                time.sleep(0.2)
+    with serving_sohoa(home[0]) as base:
+        with urllib.request.urlopen(f"{base}/healthz", timeout=10) as response:
+            assert json.load(response) == {"status": "ok"}
         request = urllib.request.Request(f"{base}/api/me", headers=token(home[0], "--officer", "admin"))
         with urllib.request.urlopen(request, timeout=10) as response:
             assert json.load(response)["role"] == "officer"
@@ -149,6 +134,3 @@ def test_sohoa_serve_answers_over_real_http(home):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"{base}/api/search?q=a", timeout=10)
         assert refused.value.code == 401
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

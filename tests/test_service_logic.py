@@ -15,7 +15,7 @@ from pipeline import keys
 from pipeline.ingest import encode_record
 from search.base import Filters
 from search.sqlite import SqliteIndex
-from service import records, reuse, searching
+from service import access, records, reuse, searching
 from service.auth import (
     AuthError,
     IssuerUnavailableError,
@@ -301,9 +301,24 @@ def test_an_agency_officer_searches_that_agency_only_with_exact_totals_and_count
 
 def test_a_citizen_cannot_widen_the_owner_filter():
     citizen = Principal("c", "citizen", personal_number="079203001234")
-    assert searching.scope_filters(citizen, searching.SearchRequest()).owner_id == "079203001234"
-    with pytest.raises(searching.ForbiddenFilterError):
-        searching.scope_filters(citizen, searching.SearchRequest(filters=Filters(owner_id="001099000111")))
+    assert access.search_scope(citizen, Filters()).owner_id == "079203001234"
+    with pytest.raises(access.ForbiddenFilterError):
+        access.search_scope(citizen, Filters(owner_id="001099000111"))
+
+
+@pytest.mark.parametrize("principal", [
+    Principal("c", "citizen", personal_number="079203001234"),
+    Principal("o", "officer", agency="H79"),
+    Principal("a", "officer"),
+])
+def test_search_narrows_to_exactly_the_records_the_access_rule_lets_one_read(principal):
+    scope = access.search_scope(principal, Filters(agency="H29"))  # an agency asked for is not the caller's
+    for owner_id in ("079203001234", "001099000111", None):
+        for agency in ("H79", "H29", None):
+            record = {"owner_id": owner_id, "agency": agency}
+            in_scope = all(wanted is None or record[key] == wanted
+                           for key, wanted in (("owner_id", scope.owner_id), ("agency", scope.agency)))
+            assert in_scope == access.can_read(principal, record), (record, scope)
 
 
 def test_thumbnails_are_drawn_once_and_cached(store, tmp_path, monkeypatch):
