@@ -79,8 +79,10 @@ def _boxed_lines(rows: list[tuple[int, list[tuple]]]):
     from ocr.fields.extract import lines_from_words
     from ocr.tesseract import Word
 
-    words = [Word(text, (*rest, 28, 0.95)[1], left, top, 14 * len(text), (*rest, 28)[0], block, 1, number)
-             for number, (block, row) in enumerate(rows) for text, left, top, *rest in row]
+    def word(number: int, block: int, text: str, left: int, top: int, height: int = 28, confidence: float = 0.95):
+        return Word(text, confidence, left, top, 14 * len(text), height, block, 1, number)
+
+    words = [word(number, block, *spec) for number, (block, row) in enumerate(rows) for spec in row]
     return lines_from_words(tuple(words), 1)
 
 
@@ -152,7 +154,7 @@ def test_a_row_below_is_taken_whole_though_accents_lift_some_of_its_words():
         (1, [("Nguyên", 1063, 618, 27), ("quán", 1162, 619, 26), ("Xã", 1229, 619, 20), ("Xuân", 1270, 618, 21),
              ("Tỉnh", 1603, 618, 21), ("Lào", 1668, 619, 20)]),
         (1, [("Cai", 1062, 659, 19)]),
-        (1, [("Nơi", 1063, 696, 20), ("ĐKHK", 1114, 696, 20), ("thường", 1204, 696, 26), ("trú", 1296, 696, 21),
+        (1, [("Nơi", 1063, 696, 20), ("ĐKHK", 1114, 696, 20), ("thường", 1204, 699, 36), ("trú", 1296, 696, 21),
              ("Số", 1336, 695, 22), ("83/32,", 1372, 697, 22)]),
     ])
     values = find_values(lines, FIELDS_BY_TYPE["cmnd"], labels_for("cmnd"))

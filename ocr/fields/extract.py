@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+import statistics
 import unicodedata
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ocr.fields import gazetteer
 from ocr.fields.labels import AT_LINE_START, MULTILINE, TRANSLATIONS
-from ocr.fields.values import looks_like
+from ocr.fields.values import has_alnum, looks_like
 from ocr.tesseract import Word, lines_of
 from search.folding import fold
 
@@ -37,6 +38,14 @@ class Span:
     right: int | None = None
     top: int | None = None
     bottom: int | None = None
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2  # type: ignore[operator]
+
+    @property
+    def height(self) -> int:
+        return self.bottom - self.top  # type: ignore[operator]
 
 
 @dataclass(frozen=True)
@@ -80,9 +89,10 @@ _FLAT = 0.35
 
 def lines_from_words(words: tuple[Word, ...], page: int) -> list[Line]:
     """Tesseract's own line grouping, in its reading order, without specks read as flat words."""
-    heights = sorted(word.height for word in words if any(char.isalnum() for char in word.text))
-    flat = _FLAT * heights[len(heights) // 2] if heights else 0
-    kept = tuple(word for word in words if word.height >= flat or not any(char.isalnum() for char in word.text))
+    inked = [has_alnum(word.text) for word in words]
+    heights = [word.height for word, ink in zip(words, inked) if ink]
+    flat = _FLAT * statistics.median_high(heights) if heights else 0
+    kept = tuple(word for word, ink in zip(words, inked) if word.height >= flat or not ink)
     return [_line(page, [(w.text, w.confidence, (w.left, w.left + w.width, w.top, w.top + w.height)) for w in line],
                   block=line[0].block)
             for line in lines_of(kept)]
@@ -125,10 +135,14 @@ def _misread_letters(printed: str, expected: str) -> int | None:
 def _same_words(window: list[tuple[str, int, int]], words: tuple[str, ...]) -> bool:
     """A label of three words or more says enough to forgive one more misread letter ("có giá tị đến"),
     except in its last word, which often tells it from a shorter label ("họ tên cha" from "họ tên")."""
-    beyond = [_misread_letters(token, word) for (token, _, _), word in zip(window, words)]
-    if None in beyond or beyond[-1]:
-        return False
-    return sum(beyond) <= (1 if len(words) >= 3 else 0)  # type: ignore[arg-type]
+    spare = 1 if len(words) >= 3 else 0
+    beyond: int | None = 0
+    for (token, _, _), word in zip(window, words):
+        beyond = _misread_letters(token, word)
+        if beyond is None or beyond > spare:
+            return False
+        spare -= beyond
+    return not beyond
 
 
 @functools.cache
@@ -189,7 +203,7 @@ def find_values(lines: list[Line], wanted: tuple[str, ...], labels: dict[str, tu
             if label.key not in wanted or label.key in values:
                 continue
             stop = found[position + 1].start if position + 1 < len(found) else len(line.text)
-            value_start = _after_translation(line.text, label.end, stop, label.key)
+            value_start = _after_translation(line, label.end, stop, label.key)
             start, end = _trim(line.text, value_start, stop)
             parts = [(line, value_start, stop)] if start < end and looks_like(label.key, line.text[start:end]) else []
             if not parts and _value_is_elsewhere(lines, labels_per_line, index) and (
@@ -216,7 +230,7 @@ def _line_start(line: Line, label: Label) -> int:
     first word ("2. Địa chỉ trụ sở chính:"). Words further left, beyond a wide gap, are another column."""
     spans = list(line.spans)
     first = spans.index(line.words_in(label.start, label.end)[0])
-    while first > 0 and spans[first].left - spans[first - 1].right <= 1.5 * (spans[first].bottom - spans[first].top):
+    while first > 0 and spans[first].left - spans[first - 1].right <= 1.5 * spans[first].height:
         first -= 1
     return spans[first].left
 
@@ -228,19 +242,19 @@ _NOT_LETTER = re.compile(r"[^a-z ]")
 _TRANSLATION_SIMILARITY = 0.6
 
 
-def _after_translation(text: str, start: int, stop: int, key: str) -> int:
+def _after_translation(line: Line, start: int, stop: int, key: str) -> int:
     """Where the value starts, past the English half of its label however OCR garbled it: after a
     slash, or words that still resemble the translation ("Place of orig/n:" for "place of origin")."""
-    if match := _SLASHED_TRANSLATION.match(text, start, stop):
+    if match := _SLASHED_TRANSLATION.match(line.text, start, stop):
         return match.end()
     translation = TRANSLATIONS.get(key)
-    words = list(_WORD.finditer(text, start, stop))
+    words = list(_WORD.finditer(line.text, start, stop))
     if translation is None or not words:
         return start
     size = len(translation.split())
     best, end = _TRANSLATION_SIMILARITY, start
     for count in range(max(1, size - 1), min(size + 1, len(words)) + 1):
-        said = _NOT_LETTER.sub("", fold(text[words[0].start() : words[count - 1].end()]))
+        said = _NOT_LETTER.sub("", line.folded[words[0].start() : words[count - 1].end()])
         similarity = Levenshtein.normalized_similarity(said, translation)
         if similarity >= best:
             best, end = similarity, words[count - 1].end()
@@ -296,24 +310,20 @@ def _rows_below(lines: list[Line], line: Line, label: Label, parts: list[tuple[L
     below: list[tuple[Line, int, int]] = []
     for _ in range(limit):
         bottom = max(span.bottom for span in anchor)
-        height = sorted(span.bottom - span.top for span in anchor)[len(anchor) // 2]
+        height = statistics.median_high(span.height for span in anchor)
         lower = [(other, span) for other in lines if other.page == line.page for span in other.spans
-                 if (span.left >= column - height or other.block == line.block)
-                 and bottom < (span.top + span.bottom) / 2
-                 and any(char.isalnum() for char in other.text[span.start : span.end])]  # not a ruling's "|"
-        nearest = min(((span.top + span.bottom) / 2 for _, span in lower), default=None)
+                 if (span.left >= column - height or other.block == line.block) and bottom < span.middle
+                 and has_alnum(other.text[span.start : span.end])]  # not a ruling's "|"
+        nearest = min((span.middle for _, span in lower), default=None)
         if nearest is None or nearest > bottom + _NEXT_ROW_WITHIN * height:
             break
         # Only the nearest row (a small label and its value below can both lie within reach), and
         # the rest of the Tesseract lines it is in: accents and descenders move a word's middle
         # ("thường" of the label under a short "Cai" lay beyond reach).
-        near = [(other, span) for other, span in lower if (span.top + span.bottom) / 2 <= nearest + height / 2]
+        near = [(other, span) for other, span in lower if span.middle <= nearest + height / 2]
         row_lines = {id(other) for other, _ in near}
-        row = near + [(other, span) for other, span in lower if id(other) in row_lines
-                      and nearest + height / 2 < (span.top + span.bottom) / 2 <= nearest + height]
-        row_line = _line(line.page, sorted(
-            ((other.text[span.start : span.end], span.confidence, (span.left, span.right, span.top, span.bottom))
-             for other, span in row), key=lambda word: word[2][0]))
+        row_line = _row_line(line.page, near + [(other, span) for other, span in lower if id(other) in row_lines
+                                                and nearest + height / 2 < span.middle <= nearest + height])
         if not _add_unlabelled(below, row_line, find_labels(row_line, labels)):
             break
         anchor = list(row_line.spans)
@@ -338,18 +348,17 @@ def _rest_of_row(lines: list[Line], labels_per_line: list[list[Label]], line: Li
     if not words or words[-1].right is None:
         return None
     top, bottom, right = min(w.top for w in words), max(w.bottom for w in words), words[-1].right
-    row: list[tuple[str, float, Box]] = []
-    for other, other_labels in zip(lines, labels_per_line):
-        if other is line or other.page != line.page or other_labels:
-            continue
-        for span in other.spans:
-            middle = (span.top + span.bottom) / 2 if span.top is not None else None
-            if middle is not None and top <= middle <= bottom and span.left > right:
-                row.append((other.text[span.start : span.end], span.confidence,
-                            (span.left, span.right, span.top, span.bottom)))
-    if not row:
-        return None
-    return _line(line.page, sorted(row, key=lambda word: word[2][0]))
+    row = [(other, span) for other, other_labels in zip(lines, labels_per_line)
+           if other is not line and other.page == line.page and not other_labels
+           for span in other.spans if span.top is not None and top <= span.middle <= bottom and span.left > right]
+    return _row_line(line.page, row) if row else None
+
+
+def _row_line(page: int, row: list[tuple[Line, Span]]) -> Line:
+    """Words gathered by position from Tesseract's lines as one line, left to right."""
+    return _line(page, sorted(((other.text[span.start : span.end], span.confidence,
+                                (span.left, span.right, span.top, span.bottom)) for other, span in row),
+                              key=lambda word: word[2][0]))
 
 
 # The numbering of the next item is not part of a value that runs over: "10. Nơi tạm trú", "c) Diện tích".

@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 
 from ocr.fields.provinces import PROVINCES
-from search.folding import fold
+from search.folding import tokens
 
 # The commonest Vietnamese surnames, which cover nearly every citizen.
 SURNAMES = (
@@ -32,7 +32,7 @@ UNITS = ("Tỉnh", "Thành phố", "thành phố", "quận", "huyện", "thị x
 
 def _key(text: str) -> str:
     """Letters and digits without marks or case: what a misread tone mark or a stray colon leaves alike."""
-    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+    return " ".join(tokens(text))
 
 
 def _by_fold(words: tuple[str, ...] | list[str]) -> dict[str, str | None]:
@@ -44,17 +44,13 @@ def _by_fold(words: tuple[str, ...] | list[str]) -> dict[str, str | None]:
 
 
 _SURNAMES = _by_fold(SURNAMES)
-_SURNAME_SET = frozenset(SURNAMES)
 _PROVINCES = _by_fold([name for province in PROVINCES.values()
                        for name in (province.name, province.name_since_2025)])
-_PROVINCE_SET = frozenset(_PROVINCES.values())
 _PROVINCE_NAMES = frozenset(_key(re.sub(r"^(Tỉnh|Thành phố) ", "", name)) for name in _PROVINCES.values() if name)
 
 
 def restore_surname(word: str) -> str:
     """A name's first word ("Nguyên") as the surname list spells it ("Nguyễn"), where that is unambiguous."""
-    if word in _SURNAME_SET:
-        return word
     return _SURNAMES.get(_key(word)) or word
 
 
@@ -65,8 +61,6 @@ def is_province(words: str) -> bool:
 
 def restore_province(part: str) -> str:
     """An address part ("Tính Thái Bình", "Thành phố Đà Năng") as the province list spells it."""
-    if part in _PROVINCE_SET:
-        return part
     return _PROVINCES.get(_key(part)) or part
 
 

@@ -20,10 +20,15 @@ class ValueIssue(ValueError):
     """The printed value cannot be read as this kind of field; the message says why."""
 
 
+def has_alnum(text: str) -> bool:
+    """A letter or digit: a word, not a speck or a ruling read as "|" or "_"."""
+    return any(char.isalnum() for char in text)
+
+
 def clean_text(raw: str) -> str:
     """Printed text with the specks OCR reads off stamps and card patterns dropped from its end."""
     words = unicodedata.normalize("NFC", raw).split()
-    while words and (not any(char.isalnum() for char in words[-1]) or (len(words[-1]) == 1 and words[-1].isalpha())):
+    while words and (not has_alnum(words[-1]) or (len(words[-1]) == 1 and words[-1].isalpha())):
         words.pop()
     return " ".join(words).strip(" ,;:.")
 
@@ -76,14 +81,19 @@ def digits(raw: str, lengths: tuple[int, ...]) -> str:
 # OCR reads the slash between date parts as I, J, l or |; the digits are left alone.
 _MISREAD_SEPARATOR = re.compile(r"(?<=\d)\s*[IJl|\\]\s*(?=\d)")
 # One separator read as some other mark ("11z04-1978"): the other one says what it was.
-_ODD_FIRST_SEPARATOR = re.compile(r"(?<!\d)(\d{1,2})[^\d\s](\d{1,2})([/.-])(\d{4})(?!\d)")
-_ODD_SECOND_SEPARATOR = re.compile(r"(?<!\d)(\d{1,2})([/.-])(\d{1,2})[^\d\s](\d{4})(?!\d)")
+_ANY_SEPARATORS = re.compile(r"(?<!\d)(\d{1,2})([^\d\s])(\d{1,2})([^\d\s])(\d{4})(?!\d)")
+
+
+def _same_separators(match: re.Match[str]) -> str:
+    day, first, month, second, year = match.groups()
+    separator = second if second in "/.-" else first if first in "/.-" else None
+    return f"{day}{separator}{month}{separator}{year}" if separator else match.group()
 
 
 def iso_date(raw: str) -> str:
     """The first date printed in the value ("14 giờ 15 phút, ngày 10/12/2023" -> 2023-12-10)."""
     raw = _MISREAD_SEPARATOR.sub("/", raw)
-    raw = _ODD_SECOND_SEPARATOR.sub(r"\1\2\3\2\4", _ODD_FIRST_SEPARATOR.sub(r"\1\3\2\3\4", raw))
+    raw = _ANY_SEPARATORS.sub(_same_separators, raw)
     found = find_dates(raw)
     if not found:
         raise ValueIssue(f"no date in {raw!r}")
@@ -168,7 +178,7 @@ def looks_like(key: str, raw: str) -> bool:
         return len(re.findall(r"[^\W\d_]+", raw.split(",")[0])) >= 2 and bool(_LETTER_WORD.search(raw))
     if key in _DATE_KEYS:
         return any(char.isdigit() for char in raw) or says_no_expiry(raw)
-    return any(char.isalnum() for char in raw)
+    return has_alnum(raw)
 
 
 def normalise(key: str, raw: str) -> str | None:
