@@ -13,11 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from rapidfuzz import fuzz
+
 from ocr import detect
+from ocr.coverage import LineCoverage
 from ocr.page import PageOptions, recognise_page
 from ocr.pdf import ImagePage, OriginalPage, build_searchable_pdf
 from ocr.rasterize import Limits, ScannedDocument, open_document
 from ocr.tesseract import Word
+from search.folding import fold, nfc
+
+_SAME_LINE = 90  # rapidfuzz partial_ratio of a layer line against the OCR text: the OCR read it
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,7 @@ class PageText:
     words: tuple[Word, ...] = ()
     qr_codes: tuple[str, ...] = ()
     machine_zone: str | None = None
+    lines: LineCoverage = LineCoverage(0, 0, 0.0)  # lines of print found in the ink, and how many went unread
 
 
 @dataclass(frozen=True)
@@ -51,19 +58,33 @@ class DocumentText:
     searchable_pdf: bytes
 
 
+def with_layer_lines(ocr_text: str, layer_text: str) -> str:
+    """The OCR text, then the lines of an untrusted text layer that the OCR did not read.
+
+    What such a layer holds is still true (a signature stamp's signer and time,
+    drawn where OCR may not read it), so nothing of it is lost; lines the OCR
+    read too are not repeated.
+    """
+    folded_ocr = fold(ocr_text)
+    missing = [line.strip() for line in layer_text.splitlines()
+               if line.strip() and fuzz.partial_ratio(fold(line.strip()), folded_ocr) < _SAME_LINE]
+    return "\n\n".join(part for part in (ocr_text, "\n".join(missing)) if part)
+
+
 def _process_page(
     document: ScannedDocument, index: int, options: OcrOptions
 ) -> tuple[PageText, ImagePage | OriginalPage]:
-    own_text = document.text_layer(index)
-    if own_text is not None:
-        page = PageText(index + 1, own_text.strip(), "text-layer", 1.0, 0, 0.0)
+    layer = document.text_layer(index)
+    if layer is not None and layer.trusted:
+        page = PageText(index + 1, nfc(layer.text).strip(), "text-layer", 1.0, 0, 0.0)
         return page, OriginalPage(index)
     image = document.render(index)
-    recognised = recognise_page(image.pixels, image.dpi, options.page, read_qr=index == 0)
+    recognised = recognise_page(image.pixels, image.dpi, options.page, read_qr=index == 0,
+                                dpi_known=image.dpi_known)
     recognition = recognised.recognition
     page = PageText(
         number=index + 1,
-        text=recognition.text,
+        text=with_layer_lines(recognition.text, nfc(layer.text)) if layer else recognition.text,
         source="ocr",
         confidence=round(recognition.confidence, 4),
         rotation=recognised.rotation,
@@ -71,6 +92,7 @@ def _process_page(
         words=recognition.words,
         qr_codes=recognised.qr_codes,
         machine_zone=recognised.machine_zone,
+        lines=recognised.lines,
     )
     return page, ImagePage(recognised.image_jpeg, recognised.dpi, recognition.text_layer_pdf)
 

@@ -1,4 +1,10 @@
-"""One page from pixels to words: straighten, recognise, and turn it upright if needed.
+"""One page from pixels to words: size, straighten, recognise, and turn it upright if needed.
+
+Each step runs only where the page needs it (the project's rule: no step may
+make a page read worse than plain Tesseract): print is resized only when it
+is far from the size Tesseract reads best, speckle is filtered only on a
+speckled page, and a part read again replaces the page's reading of it only
+when the page's own evidence says the new reading is better (ocr.regions).
 
 Orientation detection (Tesseract OSD) costs about 60% of an OCR run, and
 almost every scanned page is already upright. So we OCR first and ask OSD
@@ -9,13 +15,15 @@ clockwise may read well as vertical text, its words taller than wide.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from ocr import cards as cards_on_page
-from ocr import digit_boxes, preprocess, qr, tesseract
+from ocr import coverage, digit_boxes, lost_lines, preprocess, qr, tesseract
+from ocr.coverage import LineCoverage
 from ocr.fields import mrz
 from ocr.regions import Region
 from ocr.tesseract import Recognition
@@ -28,13 +36,15 @@ _ORIENTATION_TOLERANCE = 0.1
 class PageOptions:
     lang: str = "vie"
     deskew: bool = True
-    denoise: bool = True
+    rescale: bool = True  # bring print to the size Tesseract reads best (preprocess.ocr_scale)
+    denoise: bool = True  # on speckled pages only (preprocess.Ink.speckled)
     detect_orientation: bool = True
     # Below this mean word confidence the page may be sideways or upside down.
     orientation_check_below: float = 0.75
     min_orientation_confidence: float = 2.0
     reread_cards: bool = True  # read photocopied ID cards again, enlarged (ocr.cards)
     reread_digit_boxes: bool = True  # numbers printed one digit per box (ocr.digit_boxes)
+    reread_lost_lines: bool = True  # lines of print the page reading dropped (ocr.lost_lines)
     jpeg_quality: int = 80
     timeout_seconds: float = 300.0
 
@@ -46,8 +56,10 @@ class RecognisedPage:
     recognition: Recognition
     rotation: int  # clockwise quarter turns applied, in degrees
     skew_degrees: float  # measured skew that was removed
-    dpi: int
+    dpi: int  # of the image read and shown: the page's resolution times `scale`
     image_jpeg: bytes  # the straightened page as shown in the searchable PDF
+    scale: float = 1.0  # how much the page was enlarged (>1) or shrunk (<1) for reading
+    lines: LineCoverage = LineCoverage(0, 0, 0.0)  # lines of print found, and how many went unread
     qr_codes: tuple[str, ...] = ()
     machine_zone: str | None = None  # an identity card's MRZ, read again on its own
 
@@ -56,6 +68,8 @@ def _straighten(pixels: np.ndarray, options: PageOptions) -> tuple[np.ndarray, f
     if not options.deskew:
         return pixels, 0.0
     skew = preprocess.estimate_skew(preprocess.to_gray(pixels))
+    if abs(skew) < preprocess.SMALLEST_SKEW_DEGREES:
+        return pixels, 0.0
     return preprocess.deskew(pixels, skew), skew
 
 
@@ -69,6 +83,7 @@ class _Reading:
 
 
 def _attempt(pixels: np.ndarray, rotation: int, dpi: int, options: PageOptions) -> _Reading:
+    """`options.denoise` here means this page is speckled (recognise_page decides)."""
     turned = preprocess.rotate_quarter_turns(pixels, rotation)
     straight, skew = _straighten(turned, options)
     gray = preprocess.to_gray(straight)
@@ -120,8 +135,25 @@ def _orient(pixels: np.ndarray, dpi: int, options: PageOptions, upright: _Readin
     return 0, upright, {}
 
 
-def recognise_page(pixels: np.ndarray, dpi: int, options: PageOptions, *, read_qr: bool = False) -> RecognisedPage:
-    """`read_qr`: look for the QR code papers carry at the top left of their first page."""
+def _sized(pixels: np.ndarray, dpi: int, dpi_known: bool, options: PageOptions
+           ) -> tuple[np.ndarray, int, float, preprocess.Ink, PageOptions]:
+    """The page brought to the print size Tesseract reads best, its resolution then, the factor, the
+    ink measured (letter height as it is after resizing), and the options this page is read with."""
+    ink = preprocess.measure_ink(preprocess.to_gray(pixels))
+    if not dpi_known:
+        dpi = preprocess.guess_dpi(pixels.shape, ink.letter_height, dpi)
+    scale = preprocess.ocr_scale(ink.letter_height, dpi, pixels.shape[0] * pixels.shape[1]) if options.rescale else 1.0
+    letter_height = ink.letter_height * scale if ink.letter_height else None
+    options = dataclasses.replace(options, denoise=options.denoise and ink.speckled)
+    return (preprocess.resize(pixels, scale), max(1, round(dpi * scale)), scale,
+            dataclasses.replace(ink, letter_height=letter_height), options)
+
+
+def recognise_page(pixels: np.ndarray, dpi: int, options: PageOptions, *, read_qr: bool = False,
+                   dpi_known: bool = True) -> RecognisedPage:
+    """`read_qr`: look for the QR code papers carry at the top left of their first page;
+    `dpi_known` false: the file did not say its resolution and `dpi` is only a default."""
+    pixels, dpi, scale, ink, options = _sized(pixels, dpi, dpi_known, options)
     rotation, reading = 0, _attempt(pixels, 0, dpi, options)
     cards = cards_on_page.find_cards(reading.ocr_image, dpi) if options.reread_cards else []
     cards_read: dict[Region, Recognition] = {}
@@ -137,11 +169,18 @@ def recognise_page(pixels: np.ndarray, dpi: int, options: PageOptions, *, read_q
     if options.reread_digit_boxes:
         recognition = digit_boxes.with_digit_rows_reread(recognition, reading.ocr_image, dpi=dpi,
                                                          timeout=options.timeout_seconds)
+    lines, unread = coverage.unread_lines(reading.gray, ink.letter_height, recognition.words)
+    if unread and options.reread_lost_lines:
+        recognition = lost_lines.with_unread_lines_reread(
+            recognition, reading.gray, unread, letter_height=ink.letter_height, dpi=dpi, lang=options.lang,
+            timeout=options.timeout_seconds)
+        lines, unread = coverage.unread_lines(reading.gray, ink.letter_height, recognition.words)
     ok, jpeg = cv2.imencode(".jpg", reading.straight, [cv2.IMWRITE_JPEG_QUALITY, options.jpeg_quality])
     if not ok:
         raise ValueError("could not encode the page image")
     return RecognisedPage(
         recognition=recognition, rotation=rotation, skew_degrees=reading.skew, dpi=dpi, image_jpeg=jpeg.tobytes(),
+        scale=scale, lines=coverage.summary(lines, unread),
         qr_codes=qr.read_qr_codes(reading.gray) if read_qr else (),
         machine_zone=_reread_machine_zone(reading.gray, reading.ocr_image, recognition, dpi, options),
     )

@@ -19,13 +19,15 @@ import numpy as np
 import pdf2image
 import pdf2image.exceptions
 import pikepdf
+import pypdfium2
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ocr import detect
+from ocr import detect, text_layer
 from ocr.errors import CorruptFileError, EncryptedFileError, EngineError, TooLargeError, UnsupportedFileError
 
 # Scanner DPI metadata outside this range is not credible (a 30-dpi "scan" is a
-# thumbnail or a wrong header); such images are assumed to be 300-dpi scans.
+# thumbnail or a wrong header). Such images, and images that say nothing, carry
+# ASSUMED_DPI with `dpi_known` false: the page reader then measures it (ocr.page).
 _CREDIBLE_DPI = (70, 2400)
 ASSUMED_DPI = 300
 
@@ -44,12 +46,19 @@ class Limits:
 class PageImage:
     pixels: np.ndarray  # uint8, gray (h, w) or BGR (h, w, 3)
     dpi: int
+    dpi_known: bool = True  # False: the file gave no credible resolution and `dpi` is ASSUMED_DPI
+
+
+@dataclass(frozen=True)
+class TextLayer:
+    text: str
+    trusted: bool  # it covers the page's print (ocr.text_layer): the page needs no OCR
 
 
 class ScannedDocument(Protocol):
     page_count: int
 
-    def text_layer(self, index: int) -> str | None:
+    def text_layer(self, index: int) -> TextLayer | None:
         """The page's own text when it has real text, else None (it needs OCR)."""
 
     def render(self, index: int) -> PageImage: ...
@@ -103,6 +112,7 @@ class PdfDocument:
         except pikepdf.PdfError as error:
             raise CorruptFileError(f"The PDF is damaged and cannot be read ({error}).") from error
         self._texts = self._extract_text()
+        self._trusted = self._check_text_layers()
 
     def _fit_dpi(self, page: pikepdf.Page, index: int) -> int:
         for name, image in _page_images(page):
@@ -140,9 +150,22 @@ class PdfDocument:
         pages = result.stdout.decode("utf-8", errors="replace").split("\f")
         return (pages + [""] * self.page_count)[: self.page_count]
 
-    def text_layer(self, index: int) -> str | None:
+    def _check_text_layers(self) -> set[int]:
+        """Indexes of the pages whose real text covers their print (see ocr.text_layer)."""
+        with_text = [index for index, text in enumerate(self._texts) if is_real_text(text)]
+        if not with_text:
+            return set()
+        words = text_layer.layer_words(self._path, timeout=self._limits.timeout_seconds)
+        try:
+            checks = text_layer.check_pages(self._path, {index: words[index] for index in with_text
+                                                         if index < len(words)})
+        except pypdfium2.PdfiumError:
+            return set()  # poppler reads what PDFium cannot: OCR those pages, keeping their text
+        return {index for index, check in checks.items() if check.trusted}
+
+    def text_layer(self, index: int) -> TextLayer | None:
         text = self._texts[index]
-        return text if is_real_text(text) else None
+        return TextLayer(text, index in self._trusted) if is_real_text(text) else None
 
     def render(self, index: int) -> PageImage:
         dpi = self._page_dpi[index]
@@ -208,7 +231,7 @@ class ImageDocument:
             )
         return image
 
-    def text_layer(self, index: int) -> str | None:
+    def text_layer(self, index: int) -> TextLayer | None:
         return None
 
     def render(self, index: int) -> PageImage:
@@ -225,15 +248,15 @@ class ImageDocument:
                 raise CorruptFileError(
                     f"Page {index + 1} of the image is damaged or incomplete ({error}): scan it again."
                 ) from error
-        return PageImage(pixels=_to_array(frame), dpi=dpi)
+        return PageImage(pixels=_to_array(frame), dpi=dpi or ASSUMED_DPI, dpi_known=dpi is not None)
 
 
-def _credible_dpi(dpi: object) -> int:
+def _credible_dpi(dpi: object) -> int | None:
     try:
         value = round(float(dpi[0]))  # type: ignore[index]
     except (TypeError, ValueError, IndexError):
-        return ASSUMED_DPI
-    return value if _CREDIBLE_DPI[0] <= value <= _CREDIBLE_DPI[1] else ASSUMED_DPI
+        return None
+    return value if _CREDIBLE_DPI[0] <= value <= _CREDIBLE_DPI[1] else None
 
 
 def _to_array(image: Image.Image) -> np.ndarray:

@@ -80,8 +80,10 @@ def _image_file(image: np.ndarray, what: str) -> Iterator[Path]:
             raise EngineError(f"tesseract failed on {what}: {error}") from error
 
 
-def recognise(image: np.ndarray, *, dpi: int, lang: str, timeout: float, text_layer: bool = True) -> Recognition:
-    """OCR one page image (grayscale or BGR uint8); `text_layer=False` skips the PDF page (empty bytes)."""
+def recognise(image: np.ndarray, *, dpi: int, lang: str, timeout: float, text_layer: bool = True,
+              single_line: bool = False) -> Recognition:
+    """OCR one page image (grayscale or BGR uint8); `text_layer=False` skips the PDF page (empty bytes),
+    `single_line` reads the image as one line of text (page segmentation mode 7)."""
     with _image_file(image, "a page") as source:
         base = source.with_name("out")
         pytesseract.pytesseract.run_tesseract(
@@ -89,7 +91,8 @@ def recognise(image: np.ndarray, *, dpi: int, lang: str, timeout: float, text_la
             str(base),
             extension="pdf" if text_layer else "tsv",
             lang=lang,
-            config=f"--dpi {dpi} -c tessedit_create_tsv=1" + (" -c textonly_pdf=1" if text_layer else ""),
+            config=f"--dpi {dpi} -c tessedit_create_tsv=1" + (" -c textonly_pdf=1" if text_layer else "")
+            + (" --psm 7" if single_line else ""),
             timeout=timeout,
         )
         return Recognition(

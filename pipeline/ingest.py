@@ -175,6 +175,8 @@ def build_record(
             "confidence": page.confidence,
             "rotation": page.rotation,
             "skew_degrees": page.skew_degrees,
+            "lines_of_print": page.lines.lines,
+            "lines_unread": page.lines.unread,
         }
         for page in text.pages
     ]
@@ -182,6 +184,11 @@ def build_record(
         f"page {page['number']} was read with low confidence ({page['confidence']:.2f})"
         for page in pages
         if page["source"] == "ocr" and page["text"] and page["confidence"] < REVIEW_BELOW_CONFIDENCE
+    ] + [
+        # Tesseract drops lines and still reports a high confidence for the rest (ocr.coverage).
+        f"page {page.number}: text was lost, {page.lines.unread} of {page.lines.lines} lines of print were not read"
+        for page in text.pages
+        if page.lines.lost_text()
     ]
     found = classify_pages(top_down(page.words) if page.words else page.text for page in text.pages)
     if declared.doc_type and found.doc_type not in (OTHER, declared.doc_type):

@@ -161,3 +161,64 @@ def test_miscounted_fillers_are_put_back_to_the_layout_length():
     long_tail = lines[1][:18] + "<" * 13 + lines[1][-1]  # line 2's empty optional data read 2 long
     fields = _read_zone("\n".join((lines[0], long_tail, short_name)))
     assert fields["mrz"]["valid"] and fields["mrz"]["value"] == MRZ
+
+
+CARD_QR = "079203001234|025123456|Nguyễn Văn A|15052003|Nam|Số 12, đường Lê Lợi, phường Bến Thành|15052021"
+
+
+def _with_qr(doc_type: str, text: str, qr: str) -> dict:
+    return read_fields(doc_type, [PageText(1, text, "ocr", 0.9, 0, 0.0, qr_codes=(qr,))])
+
+
+def test_a_card_qr_code_reads_as_the_holders_facts():
+    from ocr.fields.qr_payload import read_card_qr
+
+    assert read_card_qr(CARD_QR) == {
+        "id_number": "079203001234", "full_name": "Nguyễn Văn A", "date_of_birth": "2003-05-15", "sex": "Nam",
+        "place_of_residence": "Số 12, đường Lê Lợi, phường Bến Thành", "date_of_issue": "2021-05-15"}
+    assert read_card_qr('{"dossier_code": "H56.14-240823-0001"}') is None
+
+
+def test_a_cards_qr_code_wins_over_a_misread_face_and_says_so():
+    misread = FRONT.format(dob="15/06/2003", sex="Nam").replace("NGUYỄN VĂN A", "NGUYÊN VĂN Ạ")
+    fields = _with_qr("cccd", misread, CARD_QR)
+    assert fields["date_of_birth"]["value"] == "2003-05-15"
+    assert "QR code" in fields["date_of_birth"]["issues"][0]
+    assert fields["full_name"]["value"] == "Nguyễn Văn A"
+    assert fields["place_of_residence"]["value"] == "Số 12, đường Lê Lợi, phường Bến Thành"  # not printed on this face
+    assert fields["id_number"]["valid"] and fields["date_of_issue"]["valid"]
+
+
+def test_a_receipts_qr_code_wins_for_the_dossier_and_the_applicant():
+    receipt = ("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ\nMã hồ sơ: H56.14-240828-0001\n"
+               "Tiếp nhận hồ sơ của: Ông NGUYỄN VĂN A\nSố định danh cá nhân: 079203001284\nMã thủ tục: 1.001612")
+    qr = '{"dossier_code": "H56.14-240823-0001", "procedure_code": "1.001612", "applicant_id": "079203001234"}'
+    fields = _with_qr("dossier_receipt", receipt, qr)
+    assert fields["dossier_code"]["value"] == "H56.14-240823-0001"
+    assert fields["id_number"]["value"] == "079203001234"
+    assert not fields["id_number"]["valid"]  # the printed number differed: a person looks
+    assert fields["procedure_code"]["valid"]
+
+
+def test_a_citizen_identity_card_number_has_twelve_digits():
+    fields = _read("cccd", FRONT.format(dob="15/05/2003", sex="Nam").replace("079203001234", "079203001"))
+    assert not fields["id_number"]["valid"]
+    assert owner_from_fields("cccd", fields) is None
+    assert _read("cmnd", "CHỨNG MINH NHÂN DÂN\nSố 079203001\nHọ tên: NGUYỄN VĂN A")["id_number"]["valid"]
+
+
+def test_no_one_named_in_an_official_document_owns_it():
+    decision = ("ỦY BAN NHÂN DÂN\nXÃ TỊNH KHÊ\nSố: 12/QĐ-XPHC\nQUYẾT ĐỊNH\nXử phạt vi phạm hành chính\n"
+                "Họ và tên: NGUYỄN VĂN A\nNgày, tháng, năm sinh: 15/05/2003\nGiới tính: Nam\n"
+                "Số định danh cá nhân: 079203001234")
+    fields = _read("other", decision)
+    assert "id_number" not in fields and "full_name" not in fields
+    assert owner_from_fields("other", fields) is None
+    assert _read("other", decision.replace("QUYẾT ĐỊNH\n", "").replace("Số: 12/QĐ-XPHC\n", ""))["id_number"]["valid"]
+
+
+def test_a_later_page_listing_recipients_shows_an_official_document_whose_heading_was_lost():
+    first = "Số định danh cá nhân: 079203001234\nGiới tính: Nam"  # a body page; its heading read as nothing
+    last = "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.\nNơi nhận: TM. ỦY BAN NHÂN DÂN\n- Như Điều 3;"
+    assert "id_number" not in _read("other", first, last)
+    assert _read("other", first)["id_number"]["valid"]

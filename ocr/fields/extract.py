@@ -25,7 +25,9 @@ from ocr.fields.values import has_alnum, looks_like
 from ocr.tesseract import Word, lines_of
 from search.folding import fold
 
-_SEPARATORS = " :;/-.,|_*"
+# What stands between a label and its value, or ends a value: punctuation, and dotted leaders however they
+# came ("........", "……", "____").
+_SEPARATORS = " :;/-.,|_*…·"
 _MAX_CONTINUATION_LINES = 2
 
 
@@ -158,12 +160,15 @@ def find_labels(line: Line, labels: dict[str, tuple[str, ...]]) -> list[Label]:
     similarity on the whole label would allow.
     """
     tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(line.folded)]
+    first_word = 1 if len(tokens) > 1 and _LIST_MARKER.match(line.text[: tokens[1][1]]) else 0
     candidates = []
     for key, variants in labels.items():
         for label in variants:
             words = _label_words(label)
-            # A word as common as "Số" or "Bà" is a label only where a line starts with it.
-            starts = range(min(1, len(tokens))) if label in AT_LINE_START else range(len(tokens) - len(words) + 1)
+            # A word as common as "Số", "Tên" or "Bà" is a label only where a line (or its item: "1. Tên:")
+            # starts with it.
+            starts = (range(first_word, min(first_word + 1, len(tokens))) if label in AT_LINE_START
+                      else range(len(tokens) - len(words) + 1))
             for first in starts:
                 window = tokens[first : first + len(words)]
                 # A colon ends a label: "Họ, chữ đệm, tên: VÕ ..." is not "họ, chữ đệm, tên vợ". A
@@ -175,7 +180,22 @@ def find_labels(line: Line, labels: dict[str, tuple[str, ...]]) -> list[Label]:
     for candidate in sorted(candidates, key=lambda c: (-(c.end - c.start), c.start)):
         if all(candidate.end <= kept.start or candidate.start >= kept.end for kept in chosen):
             chosen.append(candidate)
-    return _merge_bilingual(line, sorted(chosen, key=lambda c: c.start))
+    return _merge_bilingual(line, _with_notes(line, sorted(chosen, key=lambda c: c.start)))
+
+
+# A note in brackets right after a label says how to fill it in: "Giới tính (Nam/Nữ):", "Họ và tên (viết
+# chữ in hoa):". It belongs to the label, not the value, and a label inside it is no label of its own.
+_NOTE = re.compile(r"\s*\([^():]{1,40}\)")
+
+
+def _with_notes(line: Line, labels: list[Label]) -> list[Label]:
+    kept: list[Label] = []
+    for label in labels:
+        if kept and label.start < kept[-1].end:
+            continue
+        note = _NOTE.match(line.text, label.end)
+        kept.append(Label(label.key, label.start, note.end(), label.score) if note else label)
+    return kept
 
 
 def _merge_bilingual(line: Line, labels: list[Label]) -> list[Label]:
@@ -203,6 +223,8 @@ def find_values(lines: list[Line], wanted: tuple[str, ...], labels: dict[str, tu
             if label.key not in wanted or label.key in values:
                 continue
             stop = found[position + 1].start if position + 1 < len(found) else len(line.text)
+            if position + 1 < len(found):
+                stop = _before_next_item(line.text, label, stop)
             value_start = _after_translation(line, label.end, stop, label.key)
             start, end = _trim(line.text, value_start, stop)
             parts = [(line, value_start, stop)] if start < end and looks_like(label.key, line.text[start:end]) else []
@@ -363,6 +385,21 @@ def _row_line(page: int, row: list[tuple[Line, Span]]) -> Line:
 
 # The numbering of the next item is not part of a value that runs over: "10. Nơi tạm trú", "c) Diện tích".
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]?|[a-zđ]\)|[*•-])\s*$")
+_ITEM_NUMBER = re.compile(r"(?:^|\s)(?:(\d{1,2})[.)]|([a-z])\))\s*$")
+
+
+def _before_next_item(text: str, label: Label, stop: int) -> int:
+    """Where a value ends on a line of numbered items: before the next item's number, not after it
+    ("2. Ngày sinh: 07/05/1998 3. Giới tính: Nữ"). Only the number that follows the label's own counts:
+    "Tổ 1." ends an address as printed."""
+    own, after = _ITEM_NUMBER.search(text, 0, label.start), _ITEM_NUMBER.search(text, label.end, stop)
+    if own is None or after is None:
+        return stop
+    if own[1] and after[1] and int(after[1]) == int(own[1]) + 1:
+        return after.start()
+    if own[2] and after[2] and ord(after[2]) == ord(own[2]) + 1:
+        return after.start()
+    return stop
 
 
 def _value(parts: list[tuple[Line, int, int]]) -> RawValue:

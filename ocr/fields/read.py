@@ -1,9 +1,11 @@
 """A paper's fields as record.md wants them: value, confidence, page, valid, issues.
 
-Order of trust: a check-digited MRZ beats the printed face for the number
-and the dates (OCR misreads printed dates; a wrong MRZ read fails its check
-digit). Every check that fails leaves the value as read and says why, so the
-record goes to review instead of being silently corrected.
+Order of trust: a QR code (decoded exactly or not at all) beats the printed
+face for what it holds (a card's holder, a receipt's dossier), and a
+check-digited MRZ beats the printed face for the number and the dates (OCR
+misreads printed dates; a wrong MRZ read fails its check digit). Every check
+that fails leaves the value as read and says why, so the record goes to
+review instead of being silently corrected.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
+from ocr.classify import OTHER, lists_recipients, official_document, top_down
 from ocr.fields import card, mrz
 from ocr.fields.dossier import check_dossier_code, check_procedure_code
 from ocr.fields.land_certificate import check_certificate_serial
@@ -21,7 +24,8 @@ from ocr.fields.tax_code import check_tax_code
 from ocr.fields.dates import find_dates
 from ocr.fields.extract import Line, RawValue, find_values, lines_from_text, lines_from_words
 from ocr.fields.id_number import check_personal_number
-from ocr.fields.labels import CHECKED_AGAINST, FIELDS_BY_TYPE, labels_for
+from ocr.fields.labels import CHECKED_AGAINST, FIELDS_BY_TYPE, OFFICIAL_DOCUMENT, labels_for
+from ocr.fields.qr_payload import read_card_qr, read_qr_payload
 from ocr.fields.values import ValueIssue, clean_text, normalise
 from ocr.tesseract import Word
 
@@ -46,6 +50,7 @@ class PageLike(Protocol):
     number: int
     text: str
     words: tuple[Word, ...]
+    qr_codes: tuple[str, ...]
     machine_zone: str | None
 
 
@@ -58,6 +63,8 @@ def page_lines(pages: Sequence[PageLike]) -> list[Line]:
 
 def read_fields(doc_type: str, pages: Sequence[PageLike]) -> dict[str, dict]:
     lines = page_lines(pages)
+    if doc_type == OTHER and _is_official_document(pages):
+        doc_type = OFFICIAL_DOCUMENT
     kept = FIELDS_BY_TYPE.get(doc_type, FIELDS_BY_TYPE["other"])
     wanted = _MARRIAGE_ROWS if doc_type == "marriage_certificate" else kept + CHECKED_AGAINST
     raw = find_values(lines, wanted, labels_for(doc_type))
@@ -70,10 +77,18 @@ def read_fields(doc_type: str, pages: Sequence[PageLike]) -> dict[str, dict]:
             fields[key] = Field(normalise(_READ_AS.get(key, key), value.text), value.confidence, value.page)
         except ValueIssue as issue:
             fields[key] = Field(clean_text(value.text), value.confidence, value.page, [str(issue)])
+    _apply_qr_codes(pages, fields, doc_type, kept)
     if doc_type in ("cccd", "other"):
         _apply_mrz(pages, lines, fields)
-    _check(fields)
+    _check(fields, doc_type)
     return {key: value.to_dict() for key, value in fields.items() if key in kept or key == "mrz"}
+
+
+def _is_official_document(pages: Sequence[PageLike]) -> bool:
+    """An official document names people in its body (whom a decision fines or appoints): their numbers
+    are not whose the paper is, so none is read as its id_number (and so as its owner)."""
+    texts = [top_down(page.words) if page.words else page.text for page in pages]
+    return any(official_document(text) or lists_recipients(text) for text in texts)
 
 
 # A marriage certificate prints husband and wife side by side, one row per fact.
@@ -111,6 +126,8 @@ def _split_spouses(raw: dict[str, RawValue]) -> dict[str, RawValue]:
 _SERIAL = re.compile(r"\b([A-Z]{2}) ?(\d{8})\b")
 # "Phường Quang Trung, ngày 22 tháng 3 năm 2024": where and when an official letter was signed.
 _PLACE_AND_DATE = re.compile(r",\s*ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}")
+# "Ngày 10 tháng 10 năm 2018" alone above the signature: how the back of a card (before the chip) dates its issue.
+_CARD_ISSUE_DATE = re.compile(r"^\W*ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}\W*$")
 
 
 _CARDS = ("cccd", "cmnd")
@@ -120,8 +137,8 @@ _CARD_NUMBER = re.compile(r"^\W*(?:[^\W\d]{1,3}\W*){0,2}(\d{9}|\d{12})\W*$")
 
 def _unlabelled(lines: list[Line], wanted: tuple[str, ...], found: dict[str, RawValue], doc_type: str
                 ) -> dict[str, RawValue]:
-    """Fields papers print without a label: the land certificate's serial, a letter's date of issue,
-    and a card's number on a line of its own when OCR garbled the short "Số" before it ("sẽ 275867985")."""
+    """Fields papers print without a label: the land certificate's serial, a letter's or a card's date of
+    issue, and a card's number on a line of its own when OCR garbled the short "Số" before it ("sẽ 275867985")."""
     extra: dict[str, RawValue] = {}
     for line in lines:
         if "id_number" in wanted and "id_number" not in found | extra and doc_type in _CARDS:
@@ -132,7 +149,8 @@ def _unlabelled(lines: list[Line], wanted: tuple[str, ...], found: dict[str, Raw
             if match := _SERIAL.search(line.text):
                 extra["certificate_serial"] = RawValue(match.group(1) + match.group(2), line.confidence(*match.span()),
                                                        line.page, line, *match.span())
-        if "date_of_issue" in wanted and "date_of_issue" not in found | extra and _PLACE_AND_DATE.search(line.folded):
+        dated = _PLACE_AND_DATE.search(line.folded) or (doc_type in _CARDS and _CARD_ISSUE_DATE.match(line.folded))
+        if "date_of_issue" in wanted and "date_of_issue" not in found | extra and dated:
             dates = find_dates(line.text)
             if dates:
                 start, end = dates[0].start, dates[0].end
@@ -172,19 +190,38 @@ def _apply_mrz(pages: Sequence[PageLike], lines: list[Line], fields: dict[str, F
     for mismatch in mrz.compare_with_printed(zone, printed):
         fields["mrz"].issues.append(mismatch)
     if not zone.issues:  # check digits hold: the MRZ wins for the number and dates
-        _take_from_mrz(fields, "id_number", zone.personal_number, fields["mrz"])
+        _take_machine_read(fields, "id_number", zone.personal_number, fields["mrz"], "MRZ")
         if zone.birth_date:
-            _take_from_mrz(fields, "date_of_birth", zone.birth_date.isoformat(), fields["mrz"])
+            _take_machine_read(fields, "date_of_birth", zone.birth_date.isoformat(), fields["mrz"], "MRZ")
         if zone.expiry:
-            _take_from_mrz(fields, "date_of_expiry", zone.expiry.isoformat(), fields["mrz"])
+            _take_machine_read(fields, "date_of_expiry", zone.expiry.isoformat(), fields["mrz"], "MRZ")
 
 
-def _take_from_mrz(fields: dict[str, Field], key: str, value: str, zone: Field) -> None:
+def _apply_qr_codes(pages: Sequence[PageLike], fields: dict[str, Field], doc_type: str, kept: tuple[str, ...]
+                    ) -> None:
+    """A card's QR code holds its holder's facts; a receipt's, its dossier and applicant (vietnam.md)."""
+    for page in pages:
+        for text in page.qr_codes:
+            source = Field(None, 1.0, page.number)
+            if doc_type in _CARDS + (OTHER,) and (holder := read_card_qr(text)) is not None:
+                for key, value in holder.items():
+                    _take_machine_read(fields, key, value, source, "QR code")
+                continue
+            facts = read_qr_payload(text)
+            applicant = facts.applicant_id if doc_type == "dossier_receipt" else None
+            for key, value in (("dossier_code", facts.dossier_code), ("procedure_code", facts.procedure_code),
+                               ("id_number", applicant)):
+                if value and key in kept:
+                    _take_machine_read(fields, key, value, source, "QR code")
+
+
+def _take_machine_read(fields: dict[str, Field], key: str, value: str, source: Field, name: str) -> None:
+    """A value read by machine (QR code, MRZ whose check digits hold) replaces the printed one, saying so."""
     current = fields.get(key)
     if current is None:
-        fields[key] = Field(value, zone.confidence, zone.page)
+        fields[key] = Field(value, source.confidence, source.page)
     elif current.value != value:
-        current.issues.append(f"printed {current.value!r} differs from the MRZ; the MRZ's {value} is kept")
+        current.issues.append(f"printed {current.value!r} differs from the {name}; the {name}'s {value} is kept")
         current.value = value
 
 
@@ -204,7 +241,10 @@ SHAPE_CHECKS = {
 }
 
 
-def _check(fields: dict[str, Field]) -> None:
+def _check(fields: dict[str, Field], doc_type: str) -> None:
+    number = fields.get("id_number")
+    if doc_type == "cccd" and number is not None and not number.issues and number.value and len(number.value) != 12:
+        number.issues.append(f"a citizen identity card's number has 12 digits, read {number.value!r}")
     for key, check in SHAPE_CHECKS.items():
         if key in fields and not fields[key].issues and fields[key].value:
             fields[key].issues += check(fields[key].value)
