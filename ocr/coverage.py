@@ -82,15 +82,10 @@ def _read_length(line: Region, words: list[Word]) -> int:
     return covered
 
 
-def unread_lines(gray: np.ndarray, letter_height: float | None, words: tuple[Word, ...]
-                 ) -> tuple[list[Region], list[Region]]:
-    """The page's lines of print, and those of them no word was read on; `gray` is the image the
-    words were read on."""
-    if letter_height is None:
-        return [], []
-    lines = text_lines(gray, letter_height)
+def unread_lines(lines: list[Region], words: tuple[Word, ...]) -> list[Region]:
+    """Those of the page's lines of print (text_lines) that no word was read on."""
     candidates = [word for word in words if word.confidence >= _READ_CONFIDENCE]
-    return lines, [line for line in lines if _read_length(line, candidates) < _READ_SHARE * line.width]
+    return [line for line in lines if _read_length(line, candidates) < _READ_SHARE * line.width]
 
 
 def summary(lines: list[Region], unread: list[Region]) -> LineCoverage:
@@ -100,4 +95,5 @@ def summary(lines: list[Region], unread: list[Region]) -> LineCoverage:
 
 def line_coverage(gray: np.ndarray, letter_height: float | None, words: tuple[Word, ...]) -> LineCoverage:
     """How much of the page's print the words cover; `gray` is the image the words were read on."""
-    return summary(*unread_lines(gray, letter_height, words))
+    lines = text_lines(gray, letter_height) if letter_height else []
+    return summary(lines, unread_lines(lines, words))

@@ -169,12 +169,13 @@ def recognise_page(pixels: np.ndarray, dpi: int, options: PageOptions, *, read_q
     if options.reread_digit_boxes:
         recognition = digit_boxes.with_digit_rows_reread(recognition, reading.ocr_image, dpi=dpi,
                                                          timeout=options.timeout_seconds)
-    lines, unread = coverage.unread_lines(reading.gray, ink.letter_height, recognition.words)
+    lines = coverage.text_lines(reading.gray, ink.letter_height) if ink.letter_height else []
+    unread = coverage.unread_lines(lines, recognition.words)
     if unread and options.reread_lost_lines:
         recognition = lost_lines.with_unread_lines_reread(
             recognition, reading.gray, unread, letter_height=ink.letter_height, dpi=dpi, lang=options.lang,
             timeout=options.timeout_seconds)
-        lines, unread = coverage.unread_lines(reading.gray, ink.letter_height, recognition.words)
+        unread = coverage.unread_lines(lines, recognition.words)
     ok, jpeg = cv2.imencode(".jpg", reading.straight, [cv2.IMWRITE_JPEG_QUALITY, options.jpeg_quality])
     if not ok:
         raise ValueError("could not encode the page image")

@@ -144,3 +144,4 @@ def test_titles_as_real_papers_word_them(title, doc_type):
 def test_a_citizens_form_with_its_subject_in_brackets_is_no_cong_van():
     form = MOTTO + "ĐƠN ĐỀ NGHỊ\n__ (V/v cấp bản sao trích lục hộ tịch)\nKính gửi: Ủy ban nhân dân phường Định Công"
     assert classify(form).doc_type == "application_form"
+
