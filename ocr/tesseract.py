@@ -4,12 +4,21 @@ Pages go to Tesseract as PGM/PPM files (uncompressed: encoding a noisy
 300-dpi page as PNG cost more than OCR itself here). One Tesseract run gives
 both the words with their boxes (TSV) and an invisible text layer (a
 text-only PDF page) for the searchable copy, so a page is recognised once.
+
+Tesseract runs as a subprocess of its own with `OMP_THREAD_LIMIT=1`: its
+OpenMP threads made it 6-7x slower on our 2-core machines, and we parallelise
+across pages instead. The limit is set for each Tesseract process only, not
+for the whole Python process (which would also throttle numpy and OpenCV in
+everything that imports this module); pytesseract cannot pass an environment
+per call, so the command lines are built here.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import re
+import subprocess
 import tempfile
 import unicodedata
 from collections.abc import Iterator
@@ -19,14 +28,8 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import pytesseract
-from pytesseract import Output, TesseractError
 
 from ocr.errors import EngineError
-
-# Tesseract's own OpenMP threads made it 6-7x slower on our 2-core machines;
-# we parallelise across pages instead. Child processes inherit this.
-os.environ["OMP_THREAD_LIMIT"] = "1"
 
 
 @dataclass(frozen=True)
@@ -66,35 +69,44 @@ class Orientation:
     confidence: float  # Tesseract's OSD confidence (unbounded, >2 is usable)
 
 
+class _TesseractFailed(EngineError):
+    """Tesseract ran and exited with an error (it also does so for a page with too little text)."""
+
+
 @contextmanager
-def _image_file(image: np.ndarray, what: str) -> Iterator[Path]:
-    """The image as a PGM/PPM file Tesseract can read, in a directory of its own for the outputs;
-    Tesseract's failures (and pytesseract's timeout, a RuntimeError) inside become EngineError."""
+def _image_file(image: np.ndarray) -> Iterator[Path]:
+    """The image as a PGM/PPM file Tesseract can read, in a directory of its own for the outputs."""
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
         path = Path(tmp) / ("page.pgm" if image.ndim == 2 else "page.ppm")
         if not cv2.imwrite(str(path), image):
             raise EngineError(f"could not write page image to {path}")
-        try:
-            yield path
-        except (TesseractError, RuntimeError) as error:
-            raise EngineError(f"tesseract failed on {what}: {error}") from error
+        yield path
+
+
+def _run(source: Path, output: str, options: list[str], *, what: str, timeout: float) -> str:
+    """Run `tesseract SOURCE OUTPUT OPTIONS...` on one thread; its standard output.
+
+    Raises EngineError (retryable) on a time-out or a failure."""
+    try:
+        result = subprocess.run(["tesseract", str(source), output, *options], capture_output=True, timeout=timeout,
+                                env={**os.environ, "OMP_THREAD_LIMIT": "1"}, check=False)
+    except subprocess.TimeoutExpired as error:
+        raise EngineError(f"tesseract timed out on {what} after {timeout:.0f} s") from error
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        raise _TesseractFailed(f"tesseract failed on {what}: {message[-1] if message else result.returncode}")
+    return result.stdout.decode("utf-8", errors="replace")
 
 
 def recognise(image: np.ndarray, *, dpi: int, lang: str, timeout: float, text_layer: bool = True,
               single_line: bool = False) -> Recognition:
     """OCR one page image (grayscale or BGR uint8); `text_layer=False` skips the PDF page (empty bytes),
     `single_line` reads the image as one line of text (page segmentation mode 7)."""
-    with _image_file(image, "a page") as source:
+    with _image_file(image) as source:
         base = source.with_name("out")
-        pytesseract.pytesseract.run_tesseract(
-            str(source),
-            str(base),
-            extension="pdf" if text_layer else "tsv",
-            lang=lang,
-            config=f"--dpi {dpi} -c tessedit_create_tsv=1" + (" -c textonly_pdf=1" if text_layer else "")
-            + (" --psm 7" if single_line else ""),
-            timeout=timeout,
-        )
+        options = ["-l", lang, "--dpi", str(dpi), *(["--psm", "7"] if single_line else []),
+                   "-c", "tessedit_create_tsv=1", *(["-c", "textonly_pdf=1", "pdf"] if text_layer else [])]
+        _run(source, str(base), options, what="a page", timeout=timeout)
         return Recognition(
             words=parse_tsv(base.with_suffix(".tsv").read_text(encoding="utf-8")),
             text_layer_pdf=base.with_suffix(".pdf").read_bytes() if text_layer else b"",
@@ -111,37 +123,41 @@ def read_machine_zone(image: np.ndarray, *, dpi: int, timeout: float) -> str:
     words; the zone is plain ASCII in a fixed font, which `eng` restricted
     to the MRZ alphabet reads far better.
     """
-    with _image_file(image, "the machine-readable zone") as source:
-        text = pytesseract.image_to_string(
-            str(source), lang="eng", timeout=timeout,
-            config=f"--dpi {dpi} --psm 6 -c tessedit_char_whitelist={MRZ_CHARACTERS} -c load_system_dawg=0 "
-            "-c load_freq_dawg=0",
-        )
+    with _image_file(image) as source:
+        text = _run(source, "stdout", ["-l", "eng", "--dpi", str(dpi), "--psm", "6",
+                                       "-c", f"tessedit_char_whitelist={MRZ_CHARACTERS}",
+                                       "-c", "load_system_dawg=0", "-c", "load_freq_dawg=0"],
+                    what="the machine-readable zone", timeout=timeout)
     return "\n".join(line.replace(" ", "") for line in text.splitlines() if line.strip())
 
 
 def read_digits(image: np.ndarray, *, dpi: int, timeout: float) -> tuple[str, float]:
     """One line of digits only, and its mean word confidence: a number whose boxes were whited out."""
-    with _image_file(image, "boxed digits") as source:
-        words = parse_tsv(pytesseract.image_to_data(
-            str(source), lang="eng", timeout=timeout,
-            config=f"--dpi {dpi} --psm 7 -c tessedit_char_whitelist=0123456789",
-        ))
+    with _image_file(image) as source:
+        words = parse_tsv(_run(source, "stdout", ["-l", "eng", "--dpi", str(dpi), "--psm", "7",
+                                                  "-c", "tessedit_char_whitelist=0123456789", "tsv"],
+                               what="boxed digits", timeout=timeout))
     if not words:
         return "", 0.0
     return "".join(word.text for word in words), sum(word.confidence for word in words) / len(words)
 
 
+_OSD_ROTATE = re.compile(r"^Rotate:\s*(\d+)", re.MULTILINE)
+_OSD_CONFIDENCE = re.compile(r"^Orientation confidence:\s*([\d.]+)", re.MULTILINE)
+
+
 def detect_orientation(image: np.ndarray, *, dpi: int, timeout: float) -> Orientation | None:
     """Tesseract's orientation guess, or None when the page has too little text to tell."""
-    with _image_file(image, "orientation detection") as source:
+    with _image_file(image) as source:
         try:
-            osd = pytesseract.image_to_osd(
-                str(source), config=f"--psm 0 --dpi {dpi}", output_type=Output.DICT, timeout=timeout
-            )
-        except TesseractError:
+            osd = _run(source, "stdout", ["-l", "osd", "--psm", "0", "--dpi", str(dpi)],
+                       what="orientation detection", timeout=timeout)
+        except _TesseractFailed:
             return None  # "Too few characters": nothing to orient by
-    return Orientation(rotate_clockwise=int(osd["rotate"]) % 360, confidence=float(osd["orientation_conf"]))
+    rotate, confidence = _OSD_ROTATE.search(osd), _OSD_CONFIDENCE.search(osd)
+    if rotate is None or confidence is None:
+        return None
+    return Orientation(rotate_clockwise=int(rotate[1]) % 360, confidence=float(confidence[1]))
 
 
 def parse_tsv(tsv: str) -> tuple[Word, ...]:

@@ -218,3 +218,25 @@ class TestOrientation:
     def test_blank_page_has_no_orientation(self) -> None:
         blank = np.full((2339, 1654), 255, np.uint8)
         assert tesseract.detect_orientation(blank, dpi=DPI, timeout=60) is None
+
+
+@pytest.mark.tesseract
+@pytest.mark.skipif(not tesseract_has("eng"), reason="tesseract with eng not installed")
+def test_tesseract_runs_on_one_thread_without_changing_this_process(monkeypatch) -> None:
+    """OMP_THREAD_LIMIT=1 goes to each Tesseract process, not into this process's environment,
+    where it would also hold back numpy and OpenCV in whatever imports the OCR."""
+    import os
+
+    monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    seen: list[dict] = []
+    real_run = subprocess.run
+
+    def spying_run(args, **kwargs):
+        seen.append(kwargs.get("env") or {})
+        return real_run(args, **kwargs)
+
+    monkeypatch.setattr(tesseract.subprocess, "run", spying_run)
+    image = np.full((60, 200), 255, np.uint8)
+    tesseract.recognise(image, dpi=300, lang="eng", timeout=60, text_layer=False)
+    assert seen and all(env.get("OMP_THREAD_LIMIT") == "1" for env in seen)
+    assert "OMP_THREAD_LIMIT" not in os.environ
