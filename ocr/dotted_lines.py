@@ -115,6 +115,8 @@ def _dots(spots: _Spots, dpi: int) -> np.ndarray:
         # The histogram's pitch is good to a bin, which adds up along a line; fit it to the chain.
         x = spots.x[chain]
         steps = np.concatenate(([0], np.cumsum(np.round(np.diff(x) / pitch))))
+        if steps[-1] < _MIN_CHAIN - 1:
+            continue  # spots crowded closer than the pitch (a photographed card's texture): no dotted line
         exact, first = np.polyfit(steps, x, 1)
         offset = (spots.x - first) / exact
         on_grid = np.abs(offset - np.round(offset)) <= _PITCH_TOLERANCE

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd tesseract-ocr-eng poppler-utils fonts-liberation2 fonts-noto-core python3-venv)
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd tesseract-ocr-eng poppler-utils fonts-liberation2 fonts-noto-core fonts-dejavu-core fonts-dejavu-extra fonts-ocr-b python3-venv)
 # SOHOA_BROWSER=1 (make test): Debian's chromium for the browser tests, which drive it with
 # Playwright (Playwright cannot download its own browsers here). Where the package is missing or is
 # only a snap wrapper (Ubuntu), those tests skip and say why; nothing else needs it.

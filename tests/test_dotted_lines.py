@@ -63,3 +63,13 @@ def test_the_dots_of_letters_stay():
 def test_a_page_without_dotted_lines_is_left_as_it_is():
     plain, _ = _card(dotted=False)
     assert np.array_equal(remove_dotted_lines(plain, DPI), plain)
+
+
+def test_spots_crowded_closer_than_the_pitch_are_no_dotted_line():
+    """A photographed card's texture: a row of specks 2 px apart chains at the 8-px pitch two specks
+    make, but no dot stands one pitch after another: nothing is taken off, and nothing fails."""
+    from ocr.dotted_lines import _dots, _Spots
+
+    x = np.arange(406.0, 446.0, 2.0)
+    spots = _Spots(labels=np.zeros((1, 1), np.int32), ids=np.arange(1, len(x) + 1), x=x, y=np.full(len(x), 100.0))
+    assert len(_dots(spots, 600)) == 0
