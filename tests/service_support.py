@@ -34,7 +34,7 @@ TODAY = dt.date.today()
 
 
 def page_pdf(pages: int = 1) -> bytes:
-    """A real PDF of blank A4-ish pages, so pdftoppm can draw it."""
+    """A real PDF of blank A4-ish pages, so the thumbnail renderer (PDFium) can draw it."""
     images = [Image.new("RGB", (595, 842), "white") for _ in range(pages)]
     out = io.BytesIO()
     images[0].save(out, format="PDF", save_all=True, append_images=images[1:], resolution=72)

@@ -61,7 +61,7 @@ def stack(tmp_path, s3_server):
         worker_log = tmp_path / "worker.log"
         processes.append(subprocess.Popen([*prefect, "worker", "start", "--pool", "sohoa", "--limit", "1"],
                                           env=env, stdout=worker_log.open("wb"), stderr=subprocess.STDOUT))
-        yield env, s3_server.client(), bucket, worker_log
+        yield env, s3_server.client().client(), bucket, worker_log
     finally:
         for process in reversed(processes):
             stop(process, timeout=20)
@@ -81,9 +81,10 @@ def test_the_ingest_deployment_runs_on_a_worker_and_stores_in_s3(stack, sample_b
     )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:] + worker_log.read_text()[-3000:]
 
-    records = [obj.object_name for obj in client.list_objects(bucket_name=bucket, prefix="records/", recursive=True)]
-    originals = [obj.object_name for obj in client.list_objects(bucket_name=bucket, prefix="originals/",
-                                                                recursive=True)]
+    records, originals = (
+        [obj["Key"] for obj in client.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])]
+        for prefix in ("records/", "originals/")
+    )
     assert len(records) == len(originals) == len(scans)
     listed = subprocess.run([*SOHOA, "search", "", "--json"], env=env, capture_output=True, text=True, check=True)
     hits = json.loads(listed.stdout)["hits"]

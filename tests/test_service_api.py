@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from pipeline import keys
 from pipeline.ingest import encode_record
-from storage.base import ObjectExistsError
+from service import audit, operations
 from service.records import version_key
+from service.searching import SearchRequest
 from tests.service_support import A_DOSSIER, PERSON_A, World
 
 NEW_DOSSIER = "000.00.31.H79-250401-0002"
@@ -235,7 +240,7 @@ def test_audit_events_for_search_view_download_reuse_and_correction(world):
     assert len(day) == len(events) + 1  # the search concerns no one record; reading the history is not logged
 
 
-def test_nothing_can_modify_the_audit_log(world, monkeypatch):
+def test_nothing_can_modify_the_audit_log(world, monkeypatch, caplog):
     paths = world.client.get("/openapi.json").json()["paths"]
     methods = {method for operations in paths.values() for method in operations}
     assert methods <= {"get", "post"}
@@ -244,11 +249,49 @@ def test_nothing_can_modify_the_audit_log(world, monkeypatch):
     for method in ("DELETE", "PUT", "PATCH"):
         assert world.client.request(method, audit_path, headers=world.auth("officer")).status_code == 405
     log = world.services.audit
-    assert [name for name in dir(log) if not name.startswith("_")] == ["append", "history"]
+    assert [name for name in dir(log) if not name.startswith("_")] == ["append", "close", "history"]
     # Every event is a create-only write: an event can never replace another, even with a colliding name.
     principal = world.services.verifier.verify(world.tokens["officer"])
     moment = dt.datetime(2025, 3, 12, 9, 30, tzinfo=dt.timezone.utc)
     monkeypatch.setattr("service.audit.uuid", SimpleNamespace(uuid4=lambda: SimpleNamespace(hex="0" * 32)))
     log.append("view", principal=principal, client="x", record_id=world.id("a_card"), now=moment)
-    with pytest.raises(ObjectExistsError):
+    with caplog.at_level(logging.ERROR, logger="service.audit"):
         log.append("view", principal=principal, client="y", record_id=world.id("a_card"), now=moment)
+        at_moment = [event["client"] for event in log.history(world.id("a_card"))
+                     if event["at"] == moment.isoformat(timespec="microseconds")]
+    assert at_moment == ["x"]
+    assert "audit event not stored" in caplog.text and '"client": "y"' in caplog.text  # kept in the service's log
+
+
+class HeldStore:
+    """The world's store, whose audit writes wait until `release` is set, as behind a lock another writer holds."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+        self.release = threading.Event()
+        self.waiting = 0
+
+    def put_bytes(self, key: str, data: bytes, **options: Any) -> Any:
+        if key.startswith((audit.DAY_PREFIX, audit.RECORD_PREFIX)):
+            self.waiting += 1
+            self.release.wait(timeout=60)
+        return self._store.put_bytes(key, data, **options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+def test_concurrent_searches_do_not_wait_for_the_audit_write(world):
+    held = HeldStore(world.services.store)
+    services = dataclasses.replace(world.services, audit=audit.AuditLog(held))
+    caller = operations.Caller(world.services.verifier.verify(world.tokens["officer"]), "testclient")
+    with ThreadPoolExecutor(4) as pool:
+        searches = [pool.submit(operations.search, services, caller, SearchRequest(text="nguyen van an"))
+                    for _ in range(8)]
+        totals = [search.result(timeout=30).total for search in searches]
+    assert totals == [3] * 8 and held.waiting <= 1  # all answered while the first audit write is held
+    assert not list(world.services.store.list(audit.DAY_PREFIX))
+    held.release.set()
+    services.audit.history(world.id("a_card"))  # waits for the events queued before it
+    logged = [json.loads(world.services.store.get_bytes(info.key)) for info in world.services.store.list("audit/")]
+    assert [(event["action"], event["detail"]["query"]) for event in logged] == [("search", "nguyen van an")] * 8

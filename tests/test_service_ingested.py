@@ -6,12 +6,16 @@ import csv
 import json
 import urllib.error
 import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from flows.settings import Settings
+from flows.wiring import build_store
 from pipeline import keys
 from service.app import create_app
 from tests.helpers import run_sohoa, serving_sohoa
@@ -112,6 +116,24 @@ def test_reused_paper_is_verified_against_its_stored_sha256(client, home):
             "changed")
     finally:
         original.write_bytes(saved)
+
+
+def test_searches_answered_just_before_sohoa_serve_stops_are_all_in_the_audit(home):
+    """Searches return before their audit events are written; stopping the service (SIGTERM) writes those still
+    queued, though uvicorn then ends the process by that signal."""
+    officer = token(home[0], "--officer", "admin")
+    query = f"trước khi dừng {uuid.uuid4().hex}"
+
+    def search_50(base: str) -> None:
+        with httpx.Client(base_url=base, headers=officer, timeout=30) as client:
+            for _ in range(50):
+                assert client.get("/api/search", params={"q": query}).status_code == 200
+
+    with serving_sohoa(home[0]) as base, ThreadPoolExecutor(4) as pool:
+        list(pool.map(search_50, [base] * 4))
+    store = build_store(Settings(home=home[0]))
+    logged = [json.loads(store.get_bytes(info.key)) for info in store.list("audit/")]
+    assert sum(event["detail"].get("query") == query for event in logged) == 200
 
 
 def test_token_command_refuses_bad_requests(home):

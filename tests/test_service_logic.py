@@ -1,21 +1,30 @@
-"""The service's plain modules without HTTP: tokens, versions and corrections, validity, reuse links, search scope."""
+"""The service's plain modules without HTTP: tokens, versions and corrections, validity, reuse links, search scope,
+thumbnails, the audit log's writer."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import subprocess
+import sys
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import pypdfium2
 import pytest
+from PIL import Image
 
 from pipeline import keys
 from pipeline.ingest import encode_record
 from search.base import Filters
 from search.sqlite import SqliteIndex
-from service import access, records, reuse, searching
+from service import access, audit, records, reuse, searching
 from service.auth import (
     AuthError,
     IssuerUnavailableError,
@@ -27,10 +36,12 @@ from service.auth import (
     remote_keys,
 )
 from service.signing import LinkRefusedError, UrlSigner
-from service.thumbnails import PageNotFoundError, Thumbnails
+from service.thumbnails import PageNotFoundError, RenderError, Thumbnails
+from storage.base import StoreUnavailableError
 from storage.local import LocalObjectStore
 from tests.service_support import field_value, page_pdf
 
+PROJECT = Path(__file__).resolve().parents[1]
 OFFICER = Principal("can-bo", "officer", name="Cán Bộ")
 TODAY = dt.date(2025, 6, 15)
 
@@ -321,14 +332,126 @@ def test_search_narrows_to_exactly_the_records_the_access_rule_lets_one_read(pri
             assert in_scope == access.can_read(principal, record), (record, scope)
 
 
-def test_thumbnails_are_drawn_once_and_cached(store, tmp_path, monkeypatch):
+def thumbnailed(store: LocalObjectStore, pdf: bytes, pages: int) -> dict[str, Any]:
+    """A record of `pages` pages whose searchable PDF is `pdf`."""
     record_id = "9" * 64
-    store.put_bytes(keys.searchable_pdf(record_id), page_pdf(2))
-    record = {"id": record_id, "pages": [{}, {}], "storage": {"searchable_pdf": keys.searchable_pdf(record_id)}}
+    store.put_bytes(keys.searchable_pdf(record_id), pdf)
+    return {"id": record_id, "pages": [{}] * pages, "storage": {"searchable_pdf": keys.searchable_pdf(record_id)}}
+
+
+def test_thumbnails_are_drawn_once_and_cached(store, tmp_path, monkeypatch):
+    record = thumbnailed(store, page_pdf(2), 2)
     thumbnails = Thumbnails(store, tmp_path / "cache", dpi=20)
     image = thumbnails.page_png(record, 2)
     assert image.startswith(b"\x89PNG")
+    drawn = Image.open(io.BytesIO(image))
+    assert drawn.mode == "RGB" and drawn.size == (166, 234)  # 595 x 842 points at 20 dpi, rounded up as pdftoppm
+    assert round(drawn.info["dpi"][0]) == 20
     monkeypatch.setattr(thumbnails, "_render", SimpleNamespace())  # drawing again would fail
     assert thumbnails.page_png(record, 2) == image
     with pytest.raises(PageNotFoundError):
         thumbnails.page_png(record, 3)
+
+
+def test_thumbnails_drawn_in_threads_take_turns_in_pdfium(store, tmp_path, monkeypatch):
+    """PDFium is not thread-safe: requests drawing at once never have two documents open, and draw as alone."""
+    record = thumbnailed(store, page_pdf(3), 3)
+    alone = [Thumbnails(store, tmp_path / "alone", dpi=30).page_png(record, number) for number in (1, 2, 3)]
+    opened, counting = {"now": 0, "most": 0}, threading.Lock()
+    real = pypdfium2.PdfDocument
+
+    def watched(source: Any) -> Any:
+        document = real(source)
+        with counting:
+            opened["now"] += 1
+            opened["most"] = max(opened["most"], opened["now"])
+        time.sleep(0.01)  # long enough for another thread to come in, were it let in
+        close = document.close
+
+        def closing() -> None:
+            with counting:
+                opened["now"] -= 1
+            close()
+
+        document.close = closing
+        return document
+
+    monkeypatch.setattr(pypdfium2, "PdfDocument", watched)
+    with ThreadPoolExecutor(6) as pool:
+        drawn = list(pool.map(lambda turn: Thumbnails(store, tmp_path / f"cache-{turn}", dpi=30).page_png(
+            record, turn % 3 + 1), range(12)))
+    assert drawn == [alone[turn % 3] for turn in range(12)]
+    assert opened == {"now": 0, "most": 1}
+
+
+def test_a_searchable_pdf_that_cannot_be_drawn_is_a_render_error(store, tmp_path):
+    thumbnails = Thumbnails(store, tmp_path / "cache", dpi=20)
+    with pytest.raises(RenderError, match="cannot be opened"):
+        thumbnails.page_png(thumbnailed(store, b"%PDF-1.4 not really a PDF", 1), 1)
+    with pytest.raises(RenderError, match="no page 2"):  # the record says two pages, the file has one
+        thumbnails.page_png(thumbnailed(store, page_pdf(1), 2), 2)
+    assert not list((tmp_path / "cache").rglob("*.png"))
+
+
+class RefusingStore:
+    """A store that refuses audit writes, as an unreachable S3 would, while `refusing` is set."""
+
+    def __init__(self, store: LocalObjectStore) -> None:
+        self._store = store
+        self.refusing = True
+        self.refused = 0
+
+    def put_bytes(self, key: str, data: bytes, **options: Any) -> Any:
+        if self.refusing and key.startswith(audit.DAY_PREFIX):
+            self.refused += 1
+            raise StoreUnavailableError("the store cannot be reached")
+        return self._store.put_bytes(key, data, **options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+def test_a_refused_audit_write_is_retried_and_meanwhile_requests_fail_as_when_written_in_line(store, monkeypatch):
+    monkeypatch.setattr(audit, "RETRY_WAITS", (0.05,) * 100)
+    refusing = RefusingStore(store)
+    log = audit.AuditLog(refusing)
+    log.append(audit.SEARCH, principal=OFFICER, client="answered before the store refused")
+    deadline = time.monotonic() + 10
+    while refusing.refused < 2 and time.monotonic() < deadline:  # refused, then tried again: the log knows
+        time.sleep(0.01)
+    with pytest.raises(StoreUnavailableError):  # the writer has seen the store refuse: this request fails
+        log.append(audit.SEARCH, principal=OFFICER, client="refused")
+    refusing.refusing = False
+    log.append(audit.SEARCH, principal=OFFICER, client="after")
+    log.history("9" * 64)  # waits for what was queued
+    logged = [json.loads(store.get_bytes(info.key))["client"] for info in store.list(audit.DAY_PREFIX)]
+    assert logged == ["answered before the store refused", "after"]
+
+
+def test_events_queued_when_the_process_ends_are_written_before_it_exits(tmp_path):
+    """A service process ends once uvicorn has stopped serving; nothing calls the log then."""
+    script = """
+import sys, time
+from pathlib import Path
+from service.audit import AuditLog
+from service.auth import Principal
+from storage.base import StoreUnavailableError
+from storage.local import LocalObjectStore
+
+class SlowStore(LocalObjectStore):
+    def put_bytes(self, *args, **options):
+        time.sleep(0.1)
+        return super().put_bytes(*args, **options)
+
+log = AuditLog(SlowStore(Path(sys.argv[1])))
+start = time.perf_counter()
+for number in range(20):
+    log.append("search", principal=Principal("can-bo", "officer"), client=str(number))
+print(time.perf_counter() - start)
+"""
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "store")], cwd=PROJECT, capture_output=True,
+                          text=True, timeout=120, check=True)
+    assert float(done.stdout) < 1.0  # queued, not written: writing them takes over 2 s
+    stored = LocalObjectStore(tmp_path / "store")
+    clients = [json.loads(stored.get_bytes(info.key))["client"] for info in stored.list(audit.DAY_PREFIX)]
+    assert sorted(map(int, clients)) == list(range(20))

@@ -6,7 +6,9 @@ translation table, which needs a server that fails on demand.
 
 from __future__ import annotations
 
+import ast
 import base64
+import contextlib
 import hashlib
 import http.server
 import os
@@ -22,10 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import urllib3
-from minio import Minio
-from minio.commonconfig import COMPLIANCE, GOVERNANCE
-from minio.error import S3Error
+from botocore.awsrequest import AWSPreparedRequest
+from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from storage.base import (
     IntegrityError,
@@ -34,9 +35,11 @@ from storage.base import (
     StoreError,
     StoreUnavailableError,
 )
-from storage.s3 import MIN_PART_SIZE, S3ObjectStore, from_url
+from storage.s3 import COMPLIANCE, GOVERNANCE, MIN_PART_SIZE, S3Connection, S3ObjectStore, from_url
 
 if TYPE_CHECKING:
+    from botocore.client import BaseClient
+
     from tests.s3_server import S3Server
 
 # Loaded as a plugin, not imported, so the session shares one server whichever module asks first.
@@ -45,11 +48,18 @@ pytestmark = pytest.mark.s3
 
 PROJECT = Path(__file__).resolve().parents[1]
 HOLDER = {"họ-và-tên": "Nguyễn Thị Ánh Tuyết", "nơi-thường-trú": "Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh"}
+NO_RETRIES = Config(retries={"total_max_attempts": 1})
 
 
 @pytest.fixture
-def client(s3_server: S3Server) -> Minio:
+def connection(s3_server: S3Server) -> S3Connection:
     return s3_server.client()
+
+
+@pytest.fixture
+def client(connection: S3Connection) -> BaseClient:
+    """A client of its own, to look at the bucket behind the store's back."""
+    return connection.client()
 
 
 @pytest.fixture
@@ -58,8 +68,8 @@ def bucket(s3_server: S3Server) -> str:
 
 
 @pytest.fixture
-def store(client: Minio, bucket: str) -> S3ObjectStore:
-    return S3ObjectStore(client, bucket)
+def store(connection: S3Connection, bucket: str) -> S3ObjectStore:
+    return S3ObjectStore(connection, bucket)
 
 
 def sha(data: bytes) -> str:
@@ -72,88 +82,104 @@ def write_random(path: Path, size: int) -> bytes:
     return data
 
 
-def incomplete_uploads(client: Minio, bucket: str) -> list[Any]:
-    return list(client._list_multipart_uploads(bucket_name=bucket).uploads)
+def incomplete_uploads(client: BaseClient, bucket: str) -> list[Any]:
+    return client.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
 
 
-class CorruptingPool(urllib3.PoolManager):
-    """Flips one bit of every request body after minio has hashed and signed it: damage on the wire."""
-
-    def urlopen(  # type: ignore[override]  # PoolManager's own signature, narrower than its base's
-        self, method: str, url: str, redirect: bool = True, **kw: Any
-    ) -> urllib3.BaseHTTPResponse:
-        body = kw.get("body")
-        if method == "PUT" and body:
-            kw["body"] = bytes([body[0] ^ 1]) + body[1:]
-        return super().urlopen(method, url, redirect=redirect, **kw)
+def s3_code(refused: pytest.ExceptionInfo[ClientError]) -> str:
+    return refused.value.response["Error"]["Code"]
 
 
-def test_first_use_creates_a_versioned_bucket_with_object_lock(client: Minio, bucket: str) -> None:
-    store = S3ObjectStore(client, bucket)
-    assert not client.bucket_exists(bucket_name=bucket)
+def flip_first_bit(request: AWSPreparedRequest, **kwargs: Any) -> None:
+    body = request.body
+    if hasattr(body, "read"):  # bytes come as a stream, which a retry reads again: leave it unread
+        stream, position = body, body.tell()
+        body = stream.read()
+        stream.seek(position)
+    if body:
+        request.body = bytes([body[0] ^ 1]) + body[1:]
+
+
+class CorruptingConnection(S3Connection):
+    """Flips one bit of every upload's body after botocore has hashed and signed it: damage on the wire."""
+
+    def client(self) -> BaseClient:
+        client = super().client()
+        for operation in ("PutObject", "UploadPart"):
+            client.meta.events.register(f"before-send.s3.{operation}", flip_first_bit)
+        return client
+
+
+def test_first_use_creates_a_versioned_bucket_with_object_lock(connection: S3Connection, client: BaseClient,
+                                                               bucket: str) -> None:
+    store = S3ObjectStore(connection, bucket)
+    with pytest.raises(ClientError):
+        client.head_bucket(Bucket=bucket)
 
     assert list(store.list()) == []
 
-    assert client.get_bucket_versioning(bucket_name=bucket).status == "Enabled"
-    client.get_object_lock_config(bucket_name=bucket)  # raises ObjectLockConfigurationNotFoundError without lock
-    S3ObjectStore(client, bucket).put_bytes("records/again", b"an existing bucket is used as it is")
+    assert client.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    lock = client.get_object_lock_configuration(Bucket=bucket)["ObjectLockConfiguration"]
+    assert lock["ObjectLockEnabled"] == "Enabled"
+    S3ObjectStore(connection, bucket).put_bytes("records/again", b"an existing bucket is used as it is")
 
 
-def test_without_object_lock_the_bucket_is_still_versioned(client: Minio, bucket: str) -> None:
-    S3ObjectStore(client, bucket, object_lock=False).put_bytes("records/r", b"x")
+def test_without_object_lock_the_bucket_is_still_versioned(connection: S3Connection, client: BaseClient,
+                                                           bucket: str) -> None:
+    S3ObjectStore(connection, bucket, object_lock=False).put_bytes("records/r", b"x")
 
-    assert client.get_bucket_versioning(bucket_name=bucket).status == "Enabled"
-    with pytest.raises(S3Error) as refused:
-        client.get_object_lock_config(bucket_name=bucket)
-    assert refused.value.code == "ObjectLockConfigurationNotFoundError"
+    assert client.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    with pytest.raises(ClientError) as refused:
+        client.get_object_lock_configuration(Bucket=bucket)
+    assert s3_code(refused) == "ObjectLockConfigurationNotFoundError"
 
 
-def test_overwrites_and_deletes_keep_earlier_versions(store: S3ObjectStore, client: Minio, bucket: str) -> None:
+def test_overwrites_and_deletes_keep_earlier_versions(store: S3ObjectStore, client: BaseClient, bucket: str) -> None:
     store.put_bytes("originals/ab/abc", b"v1")
-    first = client.stat_object(bucket_name=bucket, object_name="originals/ab/abc").version_id
+    first = client.head_object(Bucket=bucket, Key="originals/ab/abc")["VersionId"]
     store.put_bytes("originals/ab/abc", b"v2")
 
     store.delete("originals/ab/abc")
 
-    versions = list(client.list_objects(bucket_name=bucket, prefix="originals/", recursive=True, include_version=True))
-    assert sorted(version.is_delete_marker for version in versions) == [False, False, True]
-    with client.get_object(bucket_name=bucket, object_name="originals/ab/abc", version_id=first) as old:
-        assert old.read() == b"v1"
+    versions = client.list_object_versions(Bucket=bucket, Prefix="originals/")
+    assert (len(versions.get("Versions", [])), len(versions.get("DeleteMarkers", []))) == (2, 1)
+    old = client.get_object(Bucket=bucket, Key="originals/ab/abc", VersionId=first)["Body"]
+    assert old.read() == b"v1"
 
 
 @pytest.mark.parametrize("mode", [GOVERNANCE, COMPLIANCE])
-def test_objects_are_written_under_retention(client: Minio, bucket: str, tmp_path: Path, mode: str) -> None:
-    store = S3ObjectStore(client, bucket, retention_days=30, retention_mode=mode, part_size=MIN_PART_SIZE)
+def test_objects_are_written_under_retention(connection: S3Connection, client: BaseClient, bucket: str,
+                                             tmp_path: Path, mode: str) -> None:
+    store = S3ObjectStore(connection, bucket, retention_days=30, retention_mode=mode, part_size=MIN_PART_SIZE)
     write_random(tmp_path / "big", MIN_PART_SIZE + 1)
 
     store.put_bytes("originals/small", b"scan")
     store.put_file("originals/big", tmp_path / "big")  # multipart: retention is set when the upload is created
 
     for key in ("originals/small", "originals/big"):
-        retention = client.get_object_retention(bucket_name=bucket, object_name=key)
-        assert retention is not None and retention.retain_until_date is not None
-        assert retention.mode == mode
-        assert abs(retention.retain_until_date - (datetime.now(UTC) + timedelta(days=30))) < timedelta(minutes=5)
-    version = client.stat_object(bucket_name=bucket, object_name="originals/small").version_id
-    with pytest.raises(S3Error) as refused:
-        client.remove_object(bucket_name=bucket, object_name="originals/small", version_id=version)
-    assert refused.value.code == "AccessDenied"
+        retention = client.get_object_retention(Bucket=bucket, Key=key)["Retention"]
+        assert retention["Mode"] == mode
+        assert abs(retention["RetainUntilDate"] - (datetime.now(UTC) + timedelta(days=30))) < timedelta(minutes=5)
+    version = client.head_object(Bucket=bucket, Key="originals/small")["VersionId"]
+    with pytest.raises(ClientError) as refused:
+        client.delete_object(Bucket=bucket, Key="originals/small", VersionId=version)
+    assert s3_code(refused) == "AccessDenied"
 
 
-def test_legal_hold_freezes_a_version_until_released(store: S3ObjectStore, client: Minio, bucket: str) -> None:
+def test_legal_hold_freezes_a_version_until_released(store: S3ObjectStore, client: BaseClient, bucket: str) -> None:
     store.put_bytes("records/disputed", b"x")
-    version = client.stat_object(bucket_name=bucket, object_name="records/disputed").version_id
+    version = client.head_object(Bucket=bucket, Key="records/disputed")["VersionId"]
 
     store.set_legal_hold("records/disputed", True)
 
-    assert client.is_object_legal_hold_enabled(bucket_name=bucket, object_name="records/disputed")
-    with pytest.raises(S3Error):
-        client.remove_object(bucket_name=bucket, object_name="records/disputed", version_id=version)
+    assert client.get_object_legal_hold(Bucket=bucket, Key="records/disputed")["LegalHold"]["Status"] == "ON"
+    with pytest.raises(ClientError):
+        client.delete_object(Bucket=bucket, Key="records/disputed", VersionId=version)
 
     store.set_legal_hold("records/disputed", False)
 
-    assert not client.is_object_legal_hold_enabled(bucket_name=bucket, object_name="records/disputed")
-    client.remove_object(bucket_name=bucket, object_name="records/disputed", version_id=version)
+    assert client.get_object_legal_hold(Bucket=bucket, Key="records/disputed")["LegalHold"]["Status"] == "OFF"
+    client.delete_object(Bucket=bucket, Key="records/disputed", VersionId=version)
     with pytest.raises(ObjectNotFoundError):
         store.set_legal_hold("records/disputed", True)
     with pytest.raises(ValueError):
@@ -169,13 +195,13 @@ def test_legal_hold_freezes_a_version_until_released(store: S3ObjectStore, clien
         {"part_size": MIN_PART_SIZE - 1},
     ],
 )
-def test_inconsistent_options_are_refused(client: Minio, bucket: str, options: dict[str, Any]) -> None:
+def test_inconsistent_options_are_refused(connection: S3Connection, bucket: str, options: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
-        S3ObjectStore(client, bucket, **options)
+        S3ObjectStore(connection, bucket, **options)
 
 
-def test_presigned_url_works_then_expires(client: Minio, bucket: str) -> None:
-    store = S3ObjectStore(client, bucket, url_expiry=timedelta(seconds=2))
+def test_presigned_url_works_then_expires(connection: S3Connection, bucket: str) -> None:
+    store = S3ObjectStore(connection, bucket, url_expiry=timedelta(seconds=2))
     store.put_bytes("originals/u/ảnh.png", b"\x89PNG")
     url = store.url("originals/u/ảnh.png")
 
@@ -187,21 +213,24 @@ def test_presigned_url_works_then_expires(client: Minio, bucket: str) -> None:
     assert expired.value.code == 403
 
 
-def test_the_server_records_the_checksum_we_send(store: S3ObjectStore, client: Minio, bucket: str) -> None:
+def test_the_server_records_the_checksum_we_send(store: S3ObjectStore, client: BaseClient, bucket: str) -> None:
     store.put_bytes("records/c", b"checked")
 
-    headers = client.stat_object(
-        bucket_name=bucket, object_name="records/c", extra_headers={"x-amz-checksum-mode": "ENABLED"}
-    ).metadata
-    assert headers is not None
-    assert headers["x-amz-checksum-sha256"] == base64.b64encode(hashlib.sha256(b"checked").digest()).decode()
+    found = client.head_object(Bucket=bucket, Key="records/c", ChecksumMode="ENABLED")
+    assert found["ChecksumSHA256"] == base64.b64encode(hashlib.sha256(b"checked").digest()).decode()
 
 
 def test_bytes_damaged_in_transit_are_refused_by_the_server(
-    s3_server: S3Server, store: S3ObjectStore, bucket: str, tmp_path: Path
+    s3_server: S3Server, store: S3ObjectStore, client: BaseClient, bucket: str, tmp_path: Path
 ) -> None:
     store.put_bytes("records/kept", b"good")  # creates the bucket through an honest client
-    damaging = S3ObjectStore(s3_server.client(http_client=CorruptingPool()), bucket, part_size=MIN_PART_SIZE)
+    damaging = S3ObjectStore(
+        CorruptingConnection(
+            f"http://{s3_server.endpoint}", s3_server.access_key, s3_server.secret_key, config=NO_RETRIES
+        ),
+        bucket,
+        part_size=MIN_PART_SIZE,
+    )
     write_random(tmp_path / "big", MIN_PART_SIZE + 1)
 
     with pytest.raises(StoreUnavailableError) as refused:
@@ -214,24 +243,26 @@ def test_bytes_damaged_in_transit_are_refused_by_the_server(
     assert refused.value.retryable
     assert [info.key for info in store.list()] == ["records/kept"]
     assert store.get_bytes("records/kept") == b"good"
-    assert incomplete_uploads(store._client, bucket) == []
+    assert incomplete_uploads(client, bucket) == []
 
 
-def test_multipart_upload_round_trips(client: Minio, bucket: str, tmp_path: Path) -> None:
-    store = S3ObjectStore(client, bucket, part_size=MIN_PART_SIZE)
+def test_multipart_upload_round_trips(connection: S3Connection, client: BaseClient, bucket: str,
+                                      tmp_path: Path) -> None:
+    store = S3ObjectStore(connection, bucket, part_size=MIN_PART_SIZE)
     data = write_random(tmp_path / "scan.pdf", 12 << 20)
 
     info = store.put_file("originals/mp", tmp_path / "scan.pdf", content_type="application/pdf", metadata=HOLDER)
 
     assert (info.size, info.sha256, info.metadata) == (12 << 20, sha(data), HOLDER)
-    assert str(client.stat_object(bucket_name=bucket, object_name="originals/mp").etag).endswith("-3")  # 3 parts
+    assert client.head_object(Bucket=bucket, Key="originals/mp")["ETag"].strip('"').endswith("-3")  # 3 parts
     got = store.stat("originals/mp")
     assert (got.size, got.sha256, got.content_type, got.metadata) == (12 << 20, sha(data), "application/pdf", HOLDER)
     assert store.get_bytes("originals/mp") == data
 
 
-def test_multipart_sha256_mismatch_aborts_the_upload(client: Minio, bucket: str, tmp_path: Path) -> None:
-    store = S3ObjectStore(client, bucket, part_size=MIN_PART_SIZE)
+def test_multipart_sha256_mismatch_aborts_the_upload(connection: S3Connection, client: BaseClient, bucket: str,
+                                                     tmp_path: Path) -> None:
+    store = S3ObjectStore(connection, bucket, part_size=MIN_PART_SIZE)
     write_random(tmp_path / "scan", 12 << 20)
 
     with pytest.raises(IntegrityError):
@@ -242,9 +273,9 @@ def test_multipart_sha256_mismatch_aborts_the_upload(client: Minio, bucket: str,
 
 
 def test_multipart_create_only_is_decided_by_the_server(
-    client: Minio, bucket: str, monkeypatch: pytest.MonkeyPatch
+    connection: S3Connection, client: BaseClient, bucket: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = S3ObjectStore(client, bucket, part_size=MIN_PART_SIZE)
+    store = S3ObjectStore(connection, bucket, part_size=MIN_PART_SIZE)
     store.put_bytes("originals/taken", b"first")
     # Lose the race after the early check: another writer commits while our parts are on the way.
     monkeypatch.setattr(store, "exists", lambda key: False)
@@ -256,7 +287,8 @@ def test_multipart_create_only_is_decided_by_the_server(
     assert incomplete_uploads(client, bucket) == []
 
 
-def test_metadata_survives_s3s_rules_and_stays_readable(store: S3ObjectStore, client: Minio, bucket: str) -> None:
+def test_metadata_survives_s3s_rules_and_stays_readable(store: S3ObjectStore, client: BaseClient,
+                                                        bucket: str) -> None:
     metadata = {
         "kind": "record",
         "Kind": "upper case name",
@@ -272,16 +304,15 @@ def test_metadata_survives_s3s_rules_and_stays_readable(store: S3ObjectStore, cl
 
     assert store.stat("records/m").metadata == metadata
     assert (info.sha256, store.stat("records/m").sha256) == (sha(b"x"), sha(b"x"))
-    headers = client.stat_object(bucket_name=bucket, object_name="records/m").metadata
-    assert headers is not None
-    assert headers["x-amz-meta-kind"] == "record"  # plain entries are left for other tools to read
-    assert headers["x-amz-meta-sohoa-sha256"] == sha(b"x")
+    stored = client.head_object(Bucket=bucket, Key="records/m")["Metadata"]
+    assert stored["kind"] == "record"  # plain entries are left for other tools to read
+    assert stored["sohoa-sha256"] == sha(b"x")
 
 
-def test_missing_bucket_is_not_found(client: Minio, bucket: str) -> None:
-    store = S3ObjectStore(client, bucket, object_lock=False)
+def test_missing_bucket_is_not_found(connection: S3Connection, client: BaseClient, bucket: str) -> None:
+    store = S3ObjectStore(connection, bucket, object_lock=False)
     store.put_bytes("records/r", b"x")
-    client.remove_bucket(bucket_name=bucket)
+    client.delete_bucket(Bucket=bucket)
 
     with pytest.raises(ObjectNotFoundError):
         store.get_bytes("records/r")
@@ -293,7 +324,7 @@ def test_unreachable_server_is_retryable(bucket: str) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    offline = Minio(endpoint=f"127.0.0.1:{port}", secure=False, http_client=urllib3.PoolManager(retries=False))
+    offline = S3Connection(f"http://127.0.0.1:{port}", "key", "secret", config=NO_RETRIES)
 
     with pytest.raises(StoreUnavailableError) as unavailable:
         S3ObjectStore(offline, bucket).get_bytes("records/r")
@@ -327,25 +358,35 @@ class FailingS3(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def failing_s3() -> Iterator[tuple[type[FailingS3], Minio]]:
-    handler = type("Handler", (FailingS3,), {})
+class TamperingS3(FailingS3):
+    """Serves every object with the bytes changed after the server computed their SHA-256."""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("x-amz-checksum-sha256", base64.b64encode(hashlib.sha256(b"scan").digest()).decode())
+        self.send_header("Content-Length", "4")
+        self.end_headers()
+        self.wfile.write(b"scam")
+
+
+@contextlib.contextmanager
+def serving(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[S3Connection]:
+    """A fake S3 on a free port, and a connection to it that does not retry."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    client = Minio(
-        endpoint=f"127.0.0.1:{server.server_address[1]}",
-        access_key="key",
-        secret_key="secret",
-        secure=False,
-        region="us-east-1",
-        http_client=urllib3.PoolManager(retries=False),
-    )
     try:
-        yield handler, client
+        yield S3Connection(f"http://127.0.0.1:{server.server_address[1]}", "key", "secret", config=NO_RETRIES)
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def failing_s3() -> Iterator[tuple[type[FailingS3], S3Connection]]:
+    handler = type("Handler", (FailingS3,), {})
+    with serving(handler) as connection:
+        yield handler, connection
 
 
 @pytest.mark.parametrize(
@@ -363,29 +404,36 @@ def failing_s3() -> Iterator[tuple[type[FailingS3], Minio]]:
     ],
 )
 def test_s3_errors_are_translated_by_code(
-    failing_s3: tuple[type[FailingS3], Minio], status: int, code: str, error: type[StoreError]
+    failing_s3: tuple[type[FailingS3], S3Connection], status: int, code: str, error: type[StoreError]
 ) -> None:
-    handler, client = failing_s3
+    handler, connection = failing_s3
     handler.status, handler.code = status, code
 
     with pytest.raises(StoreError) as raised:
-        S3ObjectStore(client, "bucket").get_bytes("records/r")
+        S3ObjectStore(connection, "bucket").get_bytes("records/r")
 
     assert type(raised.value) is error
     assert raised.value.retryable == error.retryable
 
 
-@pytest.mark.parametrize(("status", "error"), [(503, StoreUnavailableError), (403, StoreError)])
+@pytest.mark.parametrize(
+    ("status", "error"), [(404, ObjectNotFoundError), (503, StoreUnavailableError), (403, StoreError)]
+)
 def test_bodiless_errors_are_translated_by_status(
-    failing_s3: tuple[type[FailingS3], Minio], status: int, error: type[StoreError]
+    failing_s3: tuple[type[FailingS3], S3Connection], status: int, error: type[StoreError]
 ) -> None:
-    handler, client = failing_s3
+    handler, connection = failing_s3
     handler.status = status
 
     with pytest.raises(StoreError) as raised:
-        S3ObjectStore(client, "bucket").stat("records/r")  # a HEAD: errors come without a body
+        S3ObjectStore(connection, "bucket").stat("records/r")  # a HEAD: errors come without a body
 
     assert type(raised.value) is error
+
+
+def test_bytes_damaged_on_the_way_back_are_caught_and_retryable() -> None:
+    with serving(TamperingS3) as connection, pytest.raises(StoreUnavailableError):
+        S3ObjectStore(connection, "bucket").get_bytes("records/r")
 
 
 def test_a_pickled_store_builds_its_own_client(store: S3ObjectStore) -> None:
@@ -417,3 +465,53 @@ def test_from_url_takes_a_url_or_a_host(s3_server: S3Server, bucket: str) -> Non
 def test_storage_does_not_depend_on_the_test_server() -> None:
     for path in (PROJECT / "storage").glob("*.py"):
         assert "seaweed" not in path.read_text(encoding="utf-8").lower(), path
+
+
+def private_reaches(source: str) -> list[str]:
+    """Every place `source` reaches into another object's or library's private parts.
+
+    That is `x._name` on anything but `self` (the module's own objects keep their state so),
+    getattr and friends with a "_" name, and imports of "_" names or modules; `_typeshed`
+    exists only for type checkers. Dunders are public protocol.
+    """
+
+    def private(name: str) -> bool:
+        return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and private(node.attr):
+            if not (isinstance(node.value, ast.Name) and node.value.id == "self"):
+                found.append(ast.unparse(node))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id in ("getattr", "setattr", "hasattr", "delattr") and len(node.args) > 1:
+                name = node.args[1]
+                if not isinstance(name, ast.Constant) or not isinstance(name.value, str) or private(name.value):
+                    found.append(ast.unparse(node))
+        elif isinstance(node, ast.ImportFrom | ast.Import):
+            modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names = [alias.name for alias in node.names]
+            parts = [part for dotted in modules + names for part in dotted.split(".")]
+            if any(private(part) for part in parts if part != "_typeshed"):
+                found.append(ast.unparse(node))
+    return found
+
+
+@pytest.mark.parametrize(
+    "reach",
+    [
+        "self._client._execute(method='PUT', bucket_name=b)",  # what the minio version of the store did
+        "client._base_url.host",
+        "getattr(self._client, '_url_open')",
+        "getattr(client, name)",
+        "from minio.helpers import _metadata_to_headers",
+        "from botocore._helpers import x",
+    ],
+)
+def test_the_private_reach_check_sees_a_reach(reach: str) -> None:
+    assert private_reaches(reach)
+
+
+def test_the_store_uses_only_public_apis_of_its_client() -> None:
+    """A minor release of boto3 may change anything private; the store must not notice."""
+    assert private_reaches((PROJECT / "storage" / "s3.py").read_text(encoding="utf-8")) == []
